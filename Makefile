@@ -1,0 +1,85 @@
+# sipwatch - one non-recursive Makefile.  Objects under $(BUILD)/.
+#   make            build $(BUILD)/sipwatch
+#   make test       build and run every test suite
+#   make SANITIZE=1 test   the same with ASan + UBSan (objects in build/san)
+#   make bench      benchmarks (see README)
+
+CC      ?= cc
+PKGS    := libpcap libpcre2-8
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wcast-qual -Wformat=2 -Wwrite-strings -Wundef
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -Iparsers
+LDLIBS  := -lnids -lpcap -lpcre2-8 -lyaml -lm
+ifeq ($(WERROR),1)
+CFLAGS  += -Werror
+endif
+
+BUILD   ?= build
+ifeq ($(SANITIZE),1)
+BUILD   := build/san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+PREFIX  ?= /usr/local
+
+TEST_SRC    := $(wildcard parsers/*_test.c monitor/*_test.c rules/*_test.c ui/*_test.c)
+FUZZ_SRC    := $(wildcard tests/fuzz/*.c)
+PARSER_SRC  := $(filter-out %_test.c,$(wildcard parsers/*.c))
+MONITOR_SRC := $(filter-out %_test.c monitor/main.c,$(wildcard monitor/*.c))
+RULES_SRC   := $(filter-out %_test.c,$(wildcard rules/*.c))
+UI_SRC      := $(filter-out %_test.c,$(wildcard ui/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+PARSER_OBJ  := $(call obj,$(PARSER_SRC))
+LIB_OBJ     := $(PARSER_OBJ) $(call obj,$(RULES_SRC) $(MONITOR_SRC) $(UI_SRC))
+MAIN_OBJ    := $(call obj,monitor/main.c)
+
+.PHONY: all test unit golden difftest bench clean install check-deps
+all: $(BUILD)/sipwatch
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsipwatch.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sipwatch: $(MAIN_OBJ) $(BUILD)/libsipwatch.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Criterion unit tests: one binary for the parsers (libc only), one for the rest.
+PARSER_TESTS := $(call obj,$(filter parsers/%,$(TEST_SRC)))
+OTHER_TESTS  := $(call obj,$(filter-out parsers/%,$(TEST_SRC)))
+
+$(BUILD)/test_parsers: $(PARSER_TESTS) $(call obj,tests/guard.c) $(PARSER_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion
+
+$(BUILD)/test_monitor: $(OTHER_TESTS) $(call obj,tests/guard.c) $(BUILD)/libsipwatch.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
+
+unit: $(BUILD)/test_parsers $(if $(OTHER_TESTS),$(BUILD)/test_monitor)
+	$(BUILD)/test_parsers --jobs 2
+	$(if $(OTHER_TESTS),$(BUILD)/test_monitor --jobs 2)
+
+golden: $(BUILD)/sipwatch
+	tests/golden.sh $(BUILD)/sipwatch
+
+difftest: $(BUILD)/sipwatch
+	tests/diff_tshark.sh $(BUILD)/sipwatch
+
+test: unit golden difftest
+
+bench: $(BUILD)/sipwatch
+	tests/bench/bench.sh $(BUILD)/sipwatch
+
+install: $(BUILD)/sipwatch
+	install -D -m 0755 $(BUILD)/sipwatch $(DESTDIR)$(PREFIX)/bin/sipwatch
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

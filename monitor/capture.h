@@ -1,0 +1,54 @@
+/*
+ * capture.h - capture sources (files, stdin, live interfaces) on libpcap,
+ * and the BPF expression handling that keeps IP fragments visible behind a
+ * port filter.
+ */
+#ifndef SIPWATCH_CAPTURE_H
+#define SIPWATCH_CAPTURE_H
+
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture {
+	pcap_t *p;
+	const char *name;
+	int dlt;
+	int live;
+	uint64_t size; /* file size, 0 when unknown (stdin, pipes) */
+};
+
+struct capture_live_opts {
+	int snaplen;
+	int promisc;
+	int buffer_mib; /* 0: libpcap's default */
+};
+
+/*
+ * The expression given to libpcap for the user's expression: NULL when
+ * there is none; otherwise, when widen is set, "(user) or <any IPv4
+ * fragment> or <any IPv6 fragment>".  Caller frees.
+ */
+char *capture_filter_expr(const char *user, int widen);
+
+/* Opens a pcap or pcapng file ("-" for stdin).  Rejects link types the
+ * decoder does not support, naming them.  NULL and err on failure. */
+struct capture *capture_open_file(const char *path, const char *expr,
+    char *err, size_t errlen);
+/* Opens an interface: promiscuous as asked, immediate mode, 100 ms timeout. */
+struct capture *capture_open_live(const char *iface,
+    const struct capture_live_opts *o, const char *expr, char *err, size_t errlen);
+/* Share of a file read, 0..1, or -1 when unknown. */
+double capture_progress(const struct capture *c);
+void capture_close(struct capture *c);
+
+/* The user's expression compiled for raw IP, to re-filter reassembled
+ * datagrams.  NULL when there is no expression or it does not compile for
+ * raw IP (link-layer primitives). */
+struct reasm_filter;
+typedef int (*capture_filter_fn)(void *ud, const uint8_t *ip, size_t len);
+struct reasm_filter *capture_reasm_filter(const char *user);
+capture_filter_fn capture_reasm_fn(void);
+void capture_reasm_free(struct reasm_filter *f);
+
+#endif

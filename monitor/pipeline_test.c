@@ -1,0 +1,377 @@
+/*
+ * pipeline_test.c - the whole path from frames to SIP messages, with
+ * packets built here: TCP segmentation at every offset (and pairs of
+ * offsets) through libnids and through our own reassembly (mid-stream,
+ * IPv6), retransmissions, out-of-order segments, IPv4 and IPv6 fragments.
+ */
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/pipeline.h"
+
+#define DLT_RAW_ 12
+
+static const char STREAM[] =
+    "OPTIONS sip:b@example.com SIP/2.0\r\n"
+    "Via: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK1\r\n"
+    "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n"
+    "Call-ID: one@x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+    "\r\n\r\n" /* keep-alive (RFC 5626) */
+    "INVITE sip:b@example.com SIP/2.0\r\n"
+    "Via: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK2\r\n"
+    "From: <sip:a@example.com>;tag=2\r\nTo: <sip:b@example.com>\r\n"
+    "Call-ID: two@x\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
+    "Content-Length: 31\r\n\r\n"
+    "v=0\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+    "SIP/2.0 200 OK\r\n"
+    "Via: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK2\r\n"
+    "From: <sip:a@example.com>;tag=2\r\nTo: <sip:b@example.com>;tag=9\r\n"
+    "Call-ID: two@x\r\nCSeq: 1 INVITE\r\nContent-Length: 4\r\n\r\nbody";
+
+static const char *EXPECT[] = { "OPTIONS one@x", "INVITE two@x", "200 two@x" };
+#define NEXPECT 3
+
+#define MAXGOT 4096
+static char got[MAXGOT][64];
+static int ngot;
+
+static void
+on_msg(void *ud, const struct pkt_meta *m, const struct sip_msg *msg,
+    const struct sip_summary *s, unsigned mon)
+{
+	(void)ud, (void)m, (void)mon;
+	if (ngot >= MAXGOT)
+		return;
+	if (msg->is_request)
+		snprintf(got[ngot], sizeof(got[0]), "%.*s %.*s", (int)msg->method_tok.len,
+		    msg->method_tok.p, (int)s->call_id.len, s->call_id.p);
+	else
+		snprintf(got[ngot], sizeof(got[0]), "%u %.*s", msg->status,
+		    (int)s->call_id.len, s->call_id.p);
+	ngot++;
+}
+
+static struct pipeline *pl;
+
+static void
+setup(void)
+{
+	struct pipeline_cfg c;
+	char err[256];
+	pipeline_cfg_default(&c);
+	c.on_msg = on_msg;
+	pl = pipeline_new(&c, err, sizeof(err));
+	cr_assert_not_null(pl, "%s", err);
+	ngot = 0;
+}
+
+static void
+teardown(void)
+{
+	pipeline_free(pl);
+}
+
+static uint16_t
+csum(const uint8_t *b, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		s += (uint32_t)b[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static struct timeval now = { 1700000000, 0 };
+
+/* One TCP segment in IPv4 (v6 = 0) or IPv6, fed as a raw-IP frame. */
+static void
+tcp_seg(int v6, uint16_t sport, uint16_t dport, int reverse, uint32_t seq,
+    uint32_t ack, uint8_t flags, const void *data, size_t n)
+{
+	uint8_t pkt[2048];
+	size_t ipl = v6 ? 40 : 20;
+	cr_assert(ipl + 20 + n <= sizeof(pkt));
+	memset(pkt, 0, ipl + 20);
+	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	uint8_t a4[4] = { 192, 0, 2, 1 }, b4[4] = { 192, 0, 2, 2 };
+	if (reverse) {
+		uint16_t t = sport;
+		sport = dport;
+		dport = t;
+	}
+	if (v6) {
+		pkt[0] = 0x60;
+		pkt[4] = (uint8_t)((20 + n) >> 8);
+		pkt[5] = (uint8_t)(20 + n);
+		pkt[6] = IPPROTO_TCP;
+		pkt[7] = 64;
+		memcpy(pkt + 8, reverse ? b : a, 16);
+		memcpy(pkt + 24, reverse ? a : b, 16);
+	} else {
+		size_t tl = 20 + 20 + n;
+		pkt[0] = 0x45;
+		pkt[2] = (uint8_t)(tl >> 8);
+		pkt[3] = (uint8_t)tl;
+		pkt[8] = 64;
+		pkt[9] = IPPROTO_TCP;
+		memcpy(pkt + 12, reverse ? b4 : a4, 4);
+		memcpy(pkt + 16, reverse ? a4 : b4, 4);
+		uint16_t s = csum(pkt, 20);
+		pkt[10] = (uint8_t)(s >> 8);
+		pkt[11] = (uint8_t)s;
+	}
+	uint8_t *t = pkt + ipl;
+	t[0] = (uint8_t)(sport >> 8);
+	t[1] = (uint8_t)sport;
+	t[2] = (uint8_t)(dport >> 8);
+	t[3] = (uint8_t)dport;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	t[12] = 5 << 4;
+	t[13] = flags;
+	t[14] = 0xff;
+	t[15] = 0xff;
+	if (n)
+		memcpy(t + 20, data, n);
+	now.tv_usec += 10;
+	pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)(ipl + 20 + n),
+	    (uint32_t)(ipl + 20 + n));
+}
+
+#define SYN 0x02
+#define ACK 0x10
+#define PSH 0x08
+#define FIN 0x01
+
+/* Opens (or not: mid-stream) a connection from port sport. */
+static void
+open_conn(int v6, uint16_t sport, int handshake, uint32_t isn)
+{
+	if (!handshake)
+		return;
+	tcp_seg(v6, sport, 5060, 0, isn - 1, 0, SYN, NULL, 0);
+	tcp_seg(v6, sport, 5060, 1, 5000, isn, SYN | ACK, NULL, 0);
+	tcp_seg(v6, sport, 5060, 0, isn, 5001, ACK, NULL, 0);
+}
+
+static void
+close_conn(int v6, uint16_t sport, uint32_t seq)
+{
+	tcp_seg(v6, sport, 5060, 0, seq, 5001, FIN | ACK, NULL, 0);
+	tcp_seg(v6, sport, 5060, 1, 5001, seq + 1, FIN | ACK, NULL, 0);
+	tcp_seg(v6, sport, 5060, 0, seq + 1, 5002, ACK, NULL, 0);
+}
+
+static void
+check(int base, const char *what, size_t k1, size_t k2)
+{
+	cr_assert_eq(ngot - base, NEXPECT, "%s split %zu,%zu: %d messages", what, k1,
+	    k2, ngot - base);
+	for (int i = 0; i < NEXPECT; i++)
+		cr_assert_str_eq(got[base + i], EXPECT[i], "%s split %zu,%zu msg %d",
+		    what, k1, k2, i);
+}
+
+/* Every single split point, for each path. */
+static void
+scan1(int v6, int handshake, const char *what)
+{
+	size_t n = sizeof(STREAM) - 1;
+	uint16_t port = 10000;
+	for (size_t k = 1; k < n; k++, port++) {
+		uint32_t isn = 1000 + (uint32_t)k * 7919u;
+		int base = ngot = 0;
+		open_conn(v6, port, handshake, isn);
+		tcp_seg(v6, port, 5060, 0, isn, 5001, ACK | PSH, STREAM, k);
+		tcp_seg(v6, port, 5060, 0, isn + (uint32_t)k, 5001, ACK | PSH,
+		    STREAM + k, n - k);
+		close_conn(v6, port, isn + (uint32_t)n);
+		check(base, what, k, 0);
+	}
+}
+
+TestSuite(pipeline, .init = setup, .fini = teardown);
+
+Test(pipeline, split_every_offset_ipv4_libnids)
+{
+	scan1(0, 1, "ipv4+handshake");
+}
+
+Test(pipeline, split_every_offset_ipv4_midstream)
+{
+	scan1(0, 0, "ipv4 mid-stream");
+}
+
+Test(pipeline, split_every_offset_ipv6)
+{
+	scan1(1, 1, "ipv6+handshake");
+}
+
+Test(pipeline, split_every_offset_ipv6_midstream)
+{
+	scan1(1, 0, "ipv6 mid-stream");
+}
+
+/* Every pair of split points, three segments, delivered in order, and
+ * with the middle one late (out of order) and the first retransmitted. */
+static void
+scan2(int v6, int handshake, int shuffle, const char *what)
+{
+	size_t n = sizeof(STREAM) - 1;
+	uint16_t port = 20000;
+	for (size_t k1 = 1; k1 < n; k1 += 3) {
+		for (size_t k2 = k1 + 1; k2 < n; k2 += 5, port++) {
+			uint32_t isn = 4000000000u + (uint32_t)(k1 * 131 + k2); /* wraps */
+			int base = ngot = 0;
+			open_conn(v6, port, handshake, isn);
+			uint32_t s1 = isn, s2 = isn + (uint32_t)k1, s3 = isn + (uint32_t)k2;
+			tcp_seg(v6, port, 5060, 0, s1, 5001, ACK, STREAM, k1);
+			if (shuffle) {
+				tcp_seg(v6, port, 5060, 0, s3, 5001, ACK, STREAM + k2, n - k2);
+				tcp_seg(v6, port, 5060, 0, s1, 5001, ACK, STREAM, k1);
+				tcp_seg(v6, port, 5060, 0, s2, 5001, ACK, STREAM + k1, k2 - k1);
+			} else {
+				tcp_seg(v6, port, 5060, 0, s2, 5001, ACK, STREAM + k1, k2 - k1);
+				tcp_seg(v6, port, 5060, 0, s3, 5001, ACK, STREAM + k2, n - k2);
+			}
+			close_conn(v6, port, isn + (uint32_t)n);
+			check(base, what, k1, k2);
+		}
+	}
+}
+
+Test(pipeline, split_pairs_ipv4_libnids)
+{
+	scan2(0, 1, 0, "ipv4 pairs");
+}
+
+Test(pipeline, split_pairs_ipv4_libnids_out_of_order)
+{
+	scan2(0, 1, 1, "ipv4 pairs ooo");
+}
+
+Test(pipeline, split_pairs_ipv4_midstream_out_of_order)
+{
+	scan2(0, 0, 1, "ipv4 mid-stream pairs ooo");
+}
+
+Test(pipeline, split_pairs_ipv6_out_of_order)
+{
+	scan2(1, 1, 1, "ipv6 pairs ooo");
+}
+
+/* A pickup in the middle of a message: the partial one is skipped, the
+ * following ones are found. */
+Test(pipeline, midstream_pickup_inside_message)
+{
+	size_t n = sizeof(STREAM) - 1;
+	const char *inv = strstr(STREAM, "INVITE");
+	for (size_t k = 5; k < (size_t)(inv - STREAM); k += 7) {
+		int base = ngot = 0;
+		uint16_t port = (uint16_t)(30000 + k);
+		tcp_seg(0, port, 5060, 0, 777, 5001, ACK, STREAM + k, n - k);
+		cr_assert_eq(ngot - base, 2, "pickup at %zu: %d messages", k, ngot - base);
+		cr_assert_str_eq(got[base], "INVITE two@x");
+		cr_assert_str_eq(got[base + 1], "200 two@x");
+	}
+}
+
+/* SIP over UDP in IPv4 fragments (libnids) and IPv6 fragments (ours),
+ * with the fragments in both orders. */
+static void
+udp_frags(int v6, int reverse_order)
+{
+	static char msg[3000];
+	int len = snprintf(msg, sizeof(msg),
+	    "MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK9\r\n"
+	    "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n"
+	    "Call-ID: frag@x\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 2000\r\n\r\n");
+	memset(msg + len, 'x', 2000);
+	len += 2000;
+	uint8_t udp[4096];
+	size_t ul = 8 + (size_t)len;
+	udp[0] = 0x13, udp[1] = 0xc4, udp[2] = 0x13, udp[3] = 0xc4;
+	udp[4] = (uint8_t)(ul >> 8), udp[5] = (uint8_t)ul, udp[6] = udp[7] = 0;
+	memcpy(udp + 8, msg, (size_t)len);
+	size_t cut = 1200; /* multiple of 8 */
+	for (int pass = 0; pass < 2; pass++) {
+		int idx = reverse_order ? 1 - pass : pass;
+		size_t off = idx ? cut : 0, fl = idx ? ul - cut : cut;
+		int more = idx == 0;
+		uint8_t pkt[2048];
+		size_t hl;
+		memset(pkt, 0, 48);
+		if (v6) {
+			hl = 48;
+			pkt[0] = 0x60;
+			pkt[4] = (uint8_t)((8 + fl) >> 8), pkt[5] = (uint8_t)(8 + fl);
+			pkt[6] = 44, pkt[7] = 64;
+			pkt[8] = 0x20, pkt[9] = 0x01, pkt[23] = 1;
+			pkt[24] = 0x20, pkt[25] = 0x01, pkt[39] = 2;
+			pkt[40] = IPPROTO_UDP;
+			pkt[42] = (uint8_t)((off >> 8) & 0xff);
+			pkt[43] = (uint8_t)((off & 0xf8) | (more ? 1 : 0));
+			pkt[47] = 0x42;
+		} else {
+			hl = 20;
+			size_t tl = 20 + fl;
+			pkt[0] = 0x45, pkt[2] = (uint8_t)(tl >> 8), pkt[3] = (uint8_t)tl;
+			pkt[5] = 0x42;
+			uint16_t fo = (uint16_t)((off / 8) | (more ? 0x2000 : 0));
+			pkt[6] = (uint8_t)(fo >> 8), pkt[7] = (uint8_t)fo;
+			pkt[8] = 64, pkt[9] = IPPROTO_UDP;
+			pkt[12] = 192, pkt[13] = 0, pkt[14] = 2, pkt[15] = 1;
+			pkt[16] = 192, pkt[17] = 0, pkt[18] = 2, pkt[19] = 2;
+			uint16_t s = csum(pkt, 20);
+			pkt[10] = (uint8_t)(s >> 8), pkt[11] = (uint8_t)s;
+		}
+		memcpy(pkt + hl, udp + off, fl);
+		now.tv_usec += 10;
+		pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)(hl + fl), (uint32_t)(hl + fl));
+	}
+}
+
+Test(pipeline, udp_fragments)
+{
+	udp_frags(0, 0);
+	udp_frags(0, 1);
+	udp_frags(1, 0);
+	udp_frags(1, 1);
+	cr_assert_eq(ngot, 4, "%d messages", ngot);
+	for (int i = 0; i < 4; i++)
+		cr_assert_str_eq(got[i], "MESSAGE frag@x");
+	struct stats *s = pipeline_stats(pl);
+	cr_assert_eq(s->frag4, 4);
+	cr_assert_eq(s->frag6, 4);
+	cr_assert_eq(s->reasm6, 2);
+}
+
+/* The stream table caps: many spoofed mid-stream flows evict, counted. */
+Test(pipeline, own_flow_table_is_bounded)
+{
+	pipeline_free(pl);
+	struct pipeline_cfg c;
+	char err[256];
+	pipeline_cfg_default(&c);
+	c.on_msg = on_msg;
+	c.tcp_flows = 100;
+	pl = pipeline_new(&c, err, sizeof(err));
+	cr_assert_not_null(pl);
+	for (unsigned i = 0; i < 1000; i++)
+		tcp_seg(1, (uint16_t)(1024 + i), 5060, 0, 1, 1, ACK, "OPTIONS", 7);
+	struct stats *s = pipeline_stats(pl);
+	pipeline_finish(pl);
+	cr_assert_eq(s->tcp_midstream, 1000);
+	cr_assert_eq(s->tcp_flow_evictions, 900);
+	cr_assert_leq(s->tcp_flows_peak, 100);
+}

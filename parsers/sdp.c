@@ -1,0 +1,364 @@
+/* sdp.c - see sdp.h. */
+#include "sdp.h"
+
+#include <string.h>
+
+#include "sip_values.h"
+
+/*
+ * Multipart levels followed below a top-level multipart body (RFC 2046
+ * section 5.1 allows any depth; one nested level covers multipart/alternative
+ * inside multipart/mixed).  Deeper parts are not searched.
+ */
+#ifndef SDP_MULTIPART_NEST
+#define SDP_MULTIPART_NEST 1
+#endif
+
+static const struct {
+	const char *name;
+	uint8_t cls;
+} sdp_protos[] = {
+	{ "RTP/AVP", SDP_PROTO_RTP },              /* RFC 4566 section 5.14 */
+	{ "RTP/AVPF", SDP_PROTO_RTP },             /* RFC 4585 */
+	{ "RTP/SAVP", SDP_PROTO_SRTP },            /* RFC 3711 */
+	{ "RTP/SAVPF", SDP_PROTO_SRTP },           /* RFC 5124 */
+	{ "UDP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP },  /* RFC 5764 section 8 */
+	{ "UDP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
+	{ "TCP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP },  /* RFC 7850 */
+	{ "TCP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
+	{ "TCP/DTLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP }, /* RFC 7850 */
+	{ "TCP/DTLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
+	{ "udptl", SDP_PROTO_UDPTL },              /* T.38, RFC 3362 */
+};
+
+static inline void
+inc(uint16_t *c)
+{
+	if (*c < UINT16_MAX)
+		(*c)++;
+}
+
+/* Next SP/HTAB-separated field of an SDP line (RFC 4566 section 5: one SP;
+ * more are tolerated). */
+static struct span
+next_field(const char **pp, const char *end)
+{
+	const char *p = *pp, *s;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	s = p;
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	*pp = p;
+	return span_make(s, p);
+}
+
+static const char *
+skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == '\r' || *p == '\n' || *p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* <port>[/<number of ports>] (RFC 4566 section 5.14). */
+static int
+media_port(struct span f, uint16_t *port)
+{
+	const char *p = f.p, *end = f.p + f.len, *slash;
+	uint32_t v;
+
+	slash = memchr(p, '/', f.len);
+	if (slash != NULL)
+		end = slash;
+	if (span_u32(span_make(p, end), &v) != 0 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static uint8_t
+proto_class(struct span proto)
+{
+	for (size_t i = 0; i < sizeof sdp_protos / sizeof sdp_protos[0]; i++)
+		if (span_ieq(proto, sdp_protos[i].name))
+			return sdp_protos[i].cls;
+	return SDP_PROTO_OTHER;
+}
+
+int
+sdp_parse(struct span body, struct sdp_info *info)
+{
+	const char *p, *end;
+	struct sdp_media *cur = NULL;
+	int in_media = 0;
+	uint16_t sess_fp = 0;
+
+	memset(info, 0, sizeof *info);
+	/* "v=" is the first line (RFC 4566 section 5). */
+	if (body.len < 2 || body.p[0] != 'v' || body.p[1] != '=')
+		return -1;
+	p = body.p;
+	end = p + body.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+		const char *next = nl != NULL ? nl + 1 : end;
+		const char *v, *q;
+		struct span f1, f2, f3;
+		uint16_t port;
+
+		/* Lines end in CRLF; a bare LF is tolerated (section 5). */
+		if (le > p && le[-1] == '\r')
+			le--;
+		/* <type>=<value>, type one lower-case letter (section 5). */
+		if (le - p < 2 || p[1] != '=' || p[0] < 'a' || p[0] > 'z') {
+			/* Empty lines at the end are padding, not bad lines. */
+			q = skip_blank(p, end);
+			if (q == end)
+				break;
+			info->bad = 1;
+			/* Step over a run of blank lines at once: linear time. */
+			if (q > next) {
+				while (q > next && q[-1] != '\n')
+					q--;
+				next = q;
+			}
+			p = next;
+			continue;
+		}
+		v = p + 2;
+		switch (p[0]) {
+		case 'o':
+			info->origin = span_make(v, le);
+			break;
+		case 'c':
+			/*
+			 * c=<nettype> <addrtype> <connection-address>; a multicast
+			 * address carries /<ttl>[/<n>] (section 5.7), not kept.
+			 */
+			q = v;
+			f1 = next_field(&q, le);
+			f2 = next_field(&q, le);
+			f3 = next_field(&q, le);
+			if (f1.len == 0 || f2.len == 0 || f3.len == 0) {
+				info->bad = 1;
+				break;
+			}
+			{
+				const char *slash = memchr(f3.p, '/', f3.len);
+				if (slash != NULL)
+					f3 = span_make(f3.p, slash);
+			}
+			/* A media-level c= overrides the session's (section 5.7). */
+			if (!in_media)
+				info->conn = f3;
+			else if (cur != NULL)
+				cur->conn = f3;
+			break;
+		case 'm':
+			/* m=<media> <port>[/<n>] <proto> <fmt> ... (section 5.14) */
+			inc(&info->media_total);
+			in_media = 1;
+			cur = NULL;
+			q = v;
+			f1 = next_field(&q, le);
+			f2 = next_field(&q, le);
+			f3 = next_field(&q, le);
+			if (info->num_media < SDP_MAX_MEDIA) {
+				cur = &info->media[info->num_media++];
+				cur->media = f1;
+				cur->proto = f3;
+				cur->proto_class = proto_class(f3);
+				cur->conn = info->conn;
+				/* A session-level a=fingerprint covers every media
+				 * (RFC 8122 section 5). */
+				cur->fingerprint = sess_fp;
+			}
+			if (f1.len == 0 || f2.len == 0 || f3.len == 0 ||
+			    media_port(f2, &port) != 0)
+				info->bad = 1;
+			else if (cur != NULL)
+				cur->port = port;
+			break;
+		case 'a':
+			/* SDES keys (RFC 4568 section 9.1) are media-level only. */
+			if (span_istarts(span_make(v, le), "crypto:")) {
+				inc(&info->crypto_total);
+				if (cur != NULL)
+					inc(&cur->crypto);
+			} else if (span_istarts(span_make(v, le), "fingerprint:")) {
+				inc(&info->fingerprint_total);
+				if (!in_media)
+					inc(&sess_fp);
+				else if (cur != NULL)
+					inc(&cur->fingerprint);
+			}
+			break;
+		default:
+			break;
+		}
+		p = next;
+	}
+	return 0;
+}
+
+/* Media type of a Content-Type value and its parameters after the first ';'. */
+static struct span
+media_type(struct span ct, struct span *params)
+{
+	const char *semi;
+
+	*params = SPAN_NULL;
+	if (ct.len == 0)
+		return SPAN_NULL;
+	ct = span_trim(ct);
+	if (ct.len == 0)
+		return SPAN_NULL;
+	semi = memchr(ct.p, ';', ct.len);
+	if (semi == NULL)
+		return ct;
+	*params = span_make(semi + 1, ct.p + ct.len);
+	return span_trim(span_make(ct.p, semi));
+}
+
+static int find_sdp(struct span ct, struct span body, unsigned depth, struct span *out);
+
+/*
+ * A body part: MIME header fields, an empty line, the content (RFC 2046
+ * section 5.1.1).  A part without Content-Type is text/plain (section 5.1),
+ * hence never SDP.
+ */
+static int
+part_sdp(const char *p, const char *end, unsigned depth, struct span *out)
+{
+	struct span ct = SPAN_NULL;
+	int in_ct = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+		const char *next = nl != NULL ? nl + 1 : end;
+		const char *colon;
+
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (le == p)
+			return nl == NULL ? -1 : find_sdp(ct, span_make(next, end), depth, out);
+		if (*p == ' ' || *p == '\t') {
+			/* A folded line continues the previous field (RFC 5322 section 2.2.3). */
+			if (in_ct)
+				ct = span_make(ct.p, le);
+		} else {
+			colon = memchr(p, ':', (size_t)(le - p));
+			in_ct = colon != NULL &&
+			    span_ieq(span_trim(span_make(p, colon)), "Content-Type");
+			if (in_ct)
+				ct = span_make(colon + 1, le);
+		}
+		p = next;
+	}
+	return -1;
+}
+
+/*
+ * 1 when [p, le) is a delimiter line "--" boundary transport-padding, 2 when
+ * it is the close delimiter "--" boundary "--", else 0 (RFC 2046 section
+ * 5.1.1: a line that merely begins with the boundary is content).
+ */
+static int
+delimiter(const char *p, const char *le, struct span b)
+{
+	if (le - p < 2 || (size_t)(le - p - 2) < b.len || p[0] != '-' || p[1] != '-' ||
+	    memcmp(p + 2, b.p, b.len) != 0)
+		return 0;
+	p += 2 + b.len;
+	if (le - p >= 2 && p[0] == '-' && p[1] == '-')
+		return 2;
+	while (p < le && (*p == ' ' || *p == '\t'))
+		p++;
+	return p == le ? 1 : 0;
+}
+
+/*
+ * Scans a multipart body.  A delimiter is CRLF "--" boundary; the first may
+ * open the body with no CRLF before it, and text before it is the preamble
+ * (RFC 2046 section 5.1.1).  The CRLF before a delimiter belongs to the
+ * delimiter, not to the part.  A body missing its close delimiter ends its
+ * last part at the end of the body.
+ */
+static int
+multipart_sdp(struct span body, struct span b, unsigned depth, struct span *out)
+{
+	const char *p = body.p, *end = body.p + body.len, *part = NULL;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+		const char *next = nl != NULL ? nl + 1 : end;
+		int kind;
+
+		if (le > p && le[-1] == '\r')
+			le--;
+		kind = delimiter(p, le, b);
+		if (kind != 0) {
+			if (part != NULL) {
+				const char *pe = p;
+				if (pe > part && pe[-1] == '\n')
+					pe--;
+				if (pe > part && pe[-1] == '\r')
+					pe--;
+				if (part_sdp(part, pe, depth, out) == 0)
+					return 0;
+			}
+			if (kind == 2)
+				return -1;
+			part = next;
+		}
+		p = next;
+	}
+	return part != NULL ? part_sdp(part, end, depth, out) : -1;
+}
+
+static int
+find_sdp(struct span ct, struct span body, unsigned depth, struct span *out)
+{
+	struct span params, type, b;
+
+	if (body.len == 0)
+		return -1;
+	type = media_type(ct, &params);
+	if (type.len == 0) {
+		/*
+		 * A body needs a Content-Type (RFC 3261 section 20.15), yet SDP
+		 * without one is seen in captures; at the top level a body
+		 * starting "v=0" is taken as SDP.
+		 */
+		if (depth == 0 && body.len >= 3 && memcmp(body.p, "v=0", 3) == 0) {
+			*out = body;
+			return 0;
+		}
+		return -1;
+	}
+	if (span_ieq(type, "application/sdp")) {
+		*out = body;
+		return 0;
+	}
+	if (!span_istarts(type, "multipart/") || depth > SDP_MULTIPART_NEST)
+		return -1;
+	if (!sip_param_get(params, "boundary", &b))
+		return -1;
+	if (b.len >= 2 && b.p[0] == '"' && b.p[b.len - 1] == '"')
+		b = span_make(b.p + 1, b.p + b.len - 1);
+	if (b.len == 0)
+		return -1;
+	return multipart_sdp(body, b, depth + 1, out);
+}
+
+int
+sdp_find(struct span content_type, struct span body, struct span *sdp)
+{
+	*sdp = SPAN_NULL;
+	return find_sdp(content_type, body, 0, sdp);
+}

@@ -1,0 +1,876 @@
+/*
+ * sip.c - zero-copy SIP message parser, see sip.h.
+ *
+ * One forward pass over the start line and the header block: memchr() finds
+ * line ends, a 256-entry class table decides token bytes, header names go
+ * through one {name, compact form, id} table.  Every read is bounded by
+ * pointer comparisons against the end of the input; nothing is written to
+ * the input and nothing is allocated.
+ *
+ * Framing limits belong to the caller: in stream mode a Content-Length
+ * larger than what is buffered returns -2 however large it is, and the TCP
+ * framer decides when to give up (SIP_MAX_MSG).  The parser never waits for
+ * more than the message itself declares.
+ */
+#include "sip.h"
+
+#include <limits.h>
+#include <string.h>
+
+/*
+ * Junk before the start line is searched for a start line only on lines
+ * that begin within this many bytes of the first non-CRLF byte, so a
+ * stream of garbage costs a bounded scan and then -1.
+ */
+#define SIP_JUNK_WINDOW 512
+/* sip_sniff() never looks further than this. */
+#define SIP_SNIFF_WINDOW 1024
+/* sip_parse() returns an int: inputs are parsed up to this many bytes. */
+#define SIP_PARSE_MAX_INPUT ((size_t)INT_MAX)
+
+/* ---- byte classes (RFC 3261 section 25.1) ---- */
+
+enum { C_TOK = 1, C_DIG = 2, C_WSP = 4 };
+#define T_ C_TOK
+#define D_ (C_TOK | C_DIG)
+#define W_ C_WSP
+
+/* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
+ * "'" / "~"); WSP = SP / HTAB.  Bytes 0x80-0xff are in no class. */
+static const uint8_t cls[256] = {
+	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, W_, 0, 0, 0, 0, 0, 0,
+	/* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20  SP ! " # $ % & ' ( ) * + , - . / */
+	W_, T_, 0, 0, 0, T_, 0, T_, 0, 0, T_, T_, 0, T_, T_, 0,
+	/* 0x30  0-9 : ; < = > ? */
+	D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, 0, 0, 0, 0, 0, 0,
+	/* 0x40  @ A-O */
+	0, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_,
+	/* 0x50  P-Z [ \ ] ^ _ */
+	T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, 0, 0, 0, 0, T_,
+	/* 0x60  ` a-o */
+	T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_,
+	/* 0x70  p-z { | } ~ DEL */
+	T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, T_, 0, 0, 0, T_, 0,
+};
+#undef T_
+#undef D_
+#undef W_
+
+static inline int
+is_tok(char c)
+{
+	return cls[(unsigned char)c] & C_TOK;
+}
+
+static inline int
+is_dig(char c)
+{
+	return cls[(unsigned char)c] & C_DIG;
+}
+
+static inline int
+is_wsp(char c)
+{
+	return cls[(unsigned char)c] & C_WSP;
+}
+
+/* LWS as consumers see it: a folded line keeps its CRLF inside a value. */
+static inline int
+is_lws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static inline unsigned char
+lower(char c)
+{
+	unsigned char u = (unsigned char)c;
+	return (u >= 'A' && u <= 'Z') ? (unsigned char)(u + 32) : u;
+}
+
+/* 1 if [p, e) starts with lit, ASCII case-insensitively. */
+static int
+istarts(const char *p, const char *e, const char *lit)
+{
+	for (; *lit != '\0'; lit++, p++)
+		if (p >= e || lower(*p) != lower(*lit))
+			return 0;
+	return 1;
+}
+
+static const char *
+skip_wsp(const char *p, const char *e)
+{
+	while (p < e && is_wsp(*p))
+		p++;
+	return p;
+}
+
+static const char *
+skip_tok(const char *p, const char *e)
+{
+	while (p < e && is_tok(*p))
+		p++;
+	return p;
+}
+
+static const char *
+rtrim_wsp(const char *s, const char *e)
+{
+	while (e > s && is_wsp(e[-1]))
+		e--;
+	return e;
+}
+
+/* ---- methods ---- */
+
+static const char *const method_names[SIP_M__COUNT] = {
+	[SIP_M_NONE] = "",
+#define SIP_M_NAME(n) [SIP_M_##n] = #n,
+	SIP_METHOD_LIST(SIP_M_NAME)
+#undef SIP_M_NAME
+	[SIP_M_OTHER] = "OTHER",
+};
+
+const char *
+sip_method_name(enum sip_method m)
+{
+	return (unsigned)m < SIP_M__COUNT ? method_names[m] : "";
+}
+
+enum sip_method
+sip_method_lookup(struct span tok)
+{
+	/* RFC 3261 section 7.1: the method name is case-sensitive. */
+	if (tok.p == NULL || tok.len == 0)
+		return SIP_M_OTHER;
+	for (unsigned m = SIP_M_NONE + 1; m < SIP_M_OTHER; m++) {
+		const char *n = method_names[m];
+		if (n[0] == tok.p[0] && strlen(n) == tok.len &&
+		    memcmp(n, tok.p, tok.len) == 0)
+			return (enum sip_method)m;
+	}
+	return SIP_M_OTHER;
+}
+
+/* ---- headers ---- */
+
+struct hdr_def {
+	const char *name;
+	char compact; /* lower case, 0 when none */
+};
+
+/* Compact forms: RFC 3261 section 7.3.3 (i f t m l v s k c e) and the IANA
+ * registry (o RFC 6665, u RFC 6665, r RFC 3515, x RFC 4028, y RFC 8224,
+ * b RFC 3892). */
+static const struct hdr_def hdr_tab[SIP_H__COUNT] = {
+	[SIP_H_OTHER] = { "", 0 },
+	[SIP_H_VIA] = { "Via", 'v' },
+	[SIP_H_FROM] = { "From", 'f' },
+	[SIP_H_TO] = { "To", 't' },
+	[SIP_H_CALL_ID] = { "Call-ID", 'i' },
+	[SIP_H_CSEQ] = { "CSeq", 0 },
+	[SIP_H_CONTACT] = { "Contact", 'm' },
+	[SIP_H_MAX_FORWARDS] = { "Max-Forwards", 0 },
+	[SIP_H_CONTENT_LENGTH] = { "Content-Length", 'l' },
+	[SIP_H_CONTENT_TYPE] = { "Content-Type", 'c' },
+	[SIP_H_CONTENT_ENCODING] = { "Content-Encoding", 'e' },
+	[SIP_H_USER_AGENT] = { "User-Agent", 0 },
+	[SIP_H_SERVER] = { "Server", 0 },
+	[SIP_H_EXPIRES] = { "Expires", 0 },
+	[SIP_H_AUTHORIZATION] = { "Authorization", 0 },
+	[SIP_H_PROXY_AUTHORIZATION] = { "Proxy-Authorization", 0 },
+	[SIP_H_WWW_AUTHENTICATE] = { "WWW-Authenticate", 0 },
+	[SIP_H_PROXY_AUTHENTICATE] = { "Proxy-Authenticate", 0 },
+	[SIP_H_SUBJECT] = { "Subject", 's' },
+	[SIP_H_SUPPORTED] = { "Supported", 'k' },
+	[SIP_H_EVENT] = { "Event", 'o' },
+	[SIP_H_ALLOW_EVENTS] = { "Allow-Events", 'u' },
+	[SIP_H_REFER_TO] = { "Refer-To", 'r' },
+	[SIP_H_REFERRED_BY] = { "Referred-By", 'b' },
+	[SIP_H_SESSION_EXPIRES] = { "Session-Expires", 'x' },
+	[SIP_H_IDENTITY] = { "Identity", 'y' },
+	[SIP_H_ROUTE] = { "Route", 0 },
+	[SIP_H_RECORD_ROUTE] = { "Record-Route", 0 },
+	[SIP_H_ALLOW] = { "Allow", 0 },
+	[SIP_H_REQUIRE] = { "Require", 0 },
+	[SIP_H_MIME_VERSION] = { "MIME-Version", 0 },
+};
+
+/* Compact form byte (either case) -> id. */
+static const uint8_t hdr_compact[256] = {
+#define C2(ch, id) [ch] = id, [ch - 32] = id,
+	C2('v', SIP_H_VIA) C2('f', SIP_H_FROM) C2('t', SIP_H_TO)
+	C2('i', SIP_H_CALL_ID) C2('m', SIP_H_CONTACT)
+	C2('l', SIP_H_CONTENT_LENGTH) C2('c', SIP_H_CONTENT_TYPE)
+	C2('e', SIP_H_CONTENT_ENCODING) C2('s', SIP_H_SUBJECT)
+	C2('k', SIP_H_SUPPORTED) C2('o', SIP_H_EVENT)
+	C2('u', SIP_H_ALLOW_EVENTS) C2('r', SIP_H_REFER_TO)
+	C2('b', SIP_H_REFERRED_BY) C2('x', SIP_H_SESSION_EXPIRES)
+	C2('y', SIP_H_IDENTITY)
+#undef C2
+};
+
+/*
+ * Full names bucketed by length, so a lookup compares at most a handful of
+ * names; each row ends with SIP_H_OTHER (0).  sip_test.c checks that every
+ * name in hdr_tab is found through this index.
+ */
+#define HDR_MAX_NAME 19
+static const uint8_t hdr_by_len[HDR_MAX_NAME + 1][6] = {
+	[2] = { SIP_H_TO },
+	[3] = { SIP_H_VIA },
+	[4] = { SIP_H_FROM, SIP_H_CSEQ },
+	[5] = { SIP_H_EVENT, SIP_H_ROUTE, SIP_H_ALLOW },
+	[6] = { SIP_H_SERVER },
+	[7] = { SIP_H_CALL_ID, SIP_H_CONTACT, SIP_H_EXPIRES, SIP_H_SUBJECT,
+	    SIP_H_REQUIRE },
+	[8] = { SIP_H_REFER_TO, SIP_H_IDENTITY },
+	[9] = { SIP_H_SUPPORTED },
+	[10] = { SIP_H_USER_AGENT },
+	[11] = { SIP_H_REFERRED_BY },
+	[12] = { SIP_H_MAX_FORWARDS, SIP_H_MIME_VERSION, SIP_H_CONTENT_TYPE,
+	    SIP_H_ALLOW_EVENTS, SIP_H_RECORD_ROUTE },
+	[13] = { SIP_H_AUTHORIZATION },
+	[14] = { SIP_H_CONTENT_LENGTH },
+	[15] = { SIP_H_SESSION_EXPIRES },
+	[16] = { SIP_H_CONTENT_ENCODING, SIP_H_WWW_AUTHENTICATE },
+	[18] = { SIP_H_PROXY_AUTHENTICATE },
+	[19] = { SIP_H_PROXY_AUTHORIZATION },
+};
+
+const char *
+sip_hdr_name(enum sip_hdr_id id)
+{
+	return (unsigned)id < SIP_H__COUNT ? hdr_tab[id].name : "";
+}
+
+enum sip_hdr_id
+sip_hdr_lookup(struct span name)
+{
+	if (name.p == NULL || name.len == 0)
+		return SIP_H_OTHER;
+	/* RFC 3261 section 7.3.1: field names are case-insensitive. */
+	if (name.len == 1)
+		return (enum sip_hdr_id)hdr_compact[(unsigned char)name.p[0]];
+	if (name.len > HDR_MAX_NAME)
+		return SIP_H_OTHER;
+	unsigned char c0 = lower(name.p[0]);
+	for (const uint8_t *id = hdr_by_len[name.len]; *id != SIP_H_OTHER; id++) {
+		const char *n = hdr_tab[*id].name;
+		if (lower(n[0]) != c0)
+			continue;
+		uint32_t i = 1;
+		while (i < name.len && lower(name.p[i]) == lower(n[i]))
+			i++;
+		if (i == name.len)
+			return (enum sip_hdr_id)*id;
+	}
+	return SIP_H_OTHER;
+}
+
+struct span
+sip_hdr_get(const struct sip_msg *msg, enum sip_hdr_id id)
+{
+	if ((unsigned)id >= SIP_H__COUNT || msg->first[id] < 0 ||
+	    (size_t)msg->first[id] >= msg->num_headers)
+		return SPAN_NULL;
+	return msg->headers[msg->first[id]].value;
+}
+
+int
+sip_list_next(struct span value, uint32_t *pos, struct span *elem)
+{
+	*elem = SPAN_NULL;
+	if (value.p == NULL || *pos >= value.len)
+		return 0;
+	const char *p = value.p + *pos, *e = value.p + value.len;
+	while (p < e && (is_lws(*p) || *p == ','))
+		p++;
+	if (p == e) {
+		*pos = value.len;
+		return 0;
+	}
+	const char *s = p;
+	int quoted = 0, angle = 0;
+	/* RFC 3261 section 7.3.1: commas separate elements except inside a
+	 * quoted-string (with quoted-pair escapes) or a <URI>. */
+	for (; p < e; p++) {
+		char c = *p;
+		if (quoted) {
+			if (c == '\\' && p + 1 < e)
+				p++;
+			else if (c == '"')
+				quoted = 0;
+		} else if (c == '"') {
+			quoted = 1;
+		} else if (c == '<') {
+			angle = 1;
+		} else if (c == '>') {
+			angle = 0;
+		} else if (c == ',' && !angle) {
+			break;
+		}
+	}
+	*elem = span_trim(span_make(s, p));
+	*pos = (uint32_t)(p - value.p) + (p < e ? 1u : 0u);
+	return 1;
+}
+
+void
+sip_limits_default(struct sip_limits *lim)
+{
+	lim->max_uri = SIP_DEF_MAX_URI;
+	lim->max_call_id = SIP_DEF_MAX_CALL_ID;
+	lim->max_from = SIP_DEF_MAX_FROM;
+	lim->max_to = SIP_DEF_MAX_TO;
+	lim->max_contact = SIP_DEF_MAX_CONTACT;
+	lim->max_via = SIP_DEF_MAX_VIA;
+	lim->max_cseq_method = SIP_DEF_MAX_CSEQ_METHOD;
+	lim->max_body = SIP_DEF_MAX_BODY;
+}
+
+static const struct sip_limits default_limits = {
+	SIP_DEF_MAX_URI, SIP_DEF_MAX_CALL_ID, SIP_DEF_MAX_FROM, SIP_DEF_MAX_TO,
+	SIP_DEF_MAX_CONTACT, SIP_DEF_MAX_VIA, SIP_DEF_MAX_CSEQ_METHOD,
+	SIP_DEF_MAX_BODY,
+};
+
+/* ---- start line ---- */
+
+#define A(x) SIP_A_BIT(SIP_A_##x)
+
+/* 1 if [s, e) could still become "SIP/..." (a prefix of it, or longer). */
+static int
+ver_compat(const char *s, const char *e)
+{
+	static const char sip[] = "SIP/";
+	for (int i = 0; i < 4; i++, s++) {
+		if (s >= e)
+			return 1;
+		if (lower(*s) != lower(sip[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 if [s, e) is NAME "/" 1*DIGIT "." 1*DIGIT, a protocol version. */
+static int
+is_proto_ver(const char *s, const char *e)
+{
+	const char *p = s;
+	while (p < e && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+		p++;
+	if (p == s || p >= e || *p != '/')
+		return 0;
+	const char *d = ++p;
+	while (p < e && is_dig(*p))
+		p++;
+	if (p == d || p >= e || *p != '.')
+		return 0;
+	d = ++p;
+	while (p < e && is_dig(*p))
+		p++;
+	return p > d && p == e;
+}
+
+/* RFC 3261 section 7.1: "SIP/2.0", matched case-insensitively. */
+static void
+check_version(struct sip_msg *m, const char *s, const char *e)
+{
+	m->version = span_make(s, e);
+	if (!(e - s == 7 && istarts(s, e, "SIP/2.0")))
+		m->anomalies |= A(BAD_VERSION);
+}
+
+/* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (section 7.2).
+ * [s, e) starts with "SIP/". */
+static void
+parse_status(struct sip_msg *m, const char *s, const char *e)
+{
+	const char *p = s;
+	while (p < e && !is_wsp(*p))
+		p++;
+	check_version(m, s, p);
+	p = skip_wsp(p, e);
+	const char *d = p;
+	uint32_t code = 0;
+	while (p < e && is_dig(*p) && p - d < 4)
+		code = code * 10 + (uint32_t)(*p++ - '0');
+	if (p - d != 3 || (p < e && !is_wsp(*p)) || code < 100 || code > 699)
+		m->anomalies |= A(BAD_STATUS);
+	else
+		m->status = (uint16_t)code;
+	while (p < e && !is_wsp(*p))
+		p++;
+	p = skip_wsp(p, e);
+	m->reason = span_make(p, rtrim_wsp(p, e));
+	m->is_request = 0;
+	m->method = SIP_M_NONE;
+}
+
+enum line_kind { L_NONE, L_START, L_FOREIGN };
+
+/*
+ * Request-Line = Method SP Request-URI SP SIP-Version (section 7.1), read
+ * from both ends: the version is the last word, the method the first.  Runs
+ * of SP/HTAB are tolerated and a Request-URI containing spaces is kept whole
+ * (the URI parser reports it).  When the first word is not a token, the
+ * line may be junk followed by a request: a known method at the end of the
+ * first word ("\0\0INVITE"), or a token word right before the Request-URI.
+ * *start is set to the first byte of the request proper.
+ */
+static enum line_kind
+parse_request(struct sip_msg *m, const char *s, const char *e, const char **start)
+{
+	const char *ve = rtrim_wsp(s, e);
+	const char *vs = ve;
+	while (vs > s && !is_wsp(vs[-1]))
+		vs--;
+	if (vs == s)
+		return L_NONE;
+	if (!istarts(vs, ve, "SIP/"))
+		return is_proto_ver(vs, ve) ? L_FOREIGN : L_NONE;
+
+	const char *w1e = s;
+	while (w1e < vs && !is_wsp(*w1e))
+		w1e++;
+	const char *ms = s, *me = w1e;
+	int bad = 0;
+	if (skip_tok(s, w1e) != w1e || w1e == s) {
+		const char *ts = w1e;
+		while (ts > s && is_tok(ts[-1]))
+			ts--;
+		if (ts < w1e && sip_method_lookup(span_make(ts, w1e)) != SIP_M_OTHER) {
+			ms = ts;
+		} else {
+			const char *ue = rtrim_wsp(w1e, vs);
+			const char *us = ue;
+			while (us > w1e && !is_wsp(us[-1]))
+				us--;
+			const char *te = rtrim_wsp(w1e, us);
+			const char *tb = te;
+			while (tb > w1e && is_tok(tb[-1]))
+				tb--;
+			if (te > w1e && tb < te) {
+				ms = tb;
+				me = te;
+			} else {
+				bad = 1;
+			}
+		}
+	}
+	*start = ms;
+	m->is_request = 1;
+	m->method_tok = span_make(ms, me);
+	if (bad) {
+		m->method = SIP_M_OTHER;
+		m->anomalies |= A(BAD_METHOD);
+	} else {
+		m->method = (uint16_t)sip_method_lookup(m->method_tok);
+		if (m->method == SIP_M_OTHER)
+			m->anomalies |= A(UNKNOWN_METHOD);
+	}
+	const char *us = skip_wsp(me, vs);
+	m->ruri = span_make(us, rtrim_wsp(us, vs));
+	check_version(m, vs, ve);
+	return L_START;
+}
+
+/* Classifies one line [s, e) (no line end) and fills the start-line fields
+ * of m when it is, or contains after junk, a SIP start line. */
+static enum line_kind
+parse_start_line(struct sip_msg *m, const char *s, const char *e, const char **start)
+{
+	const char *w1e = s;
+	while (w1e < e && !is_wsp(*w1e))
+		w1e++;
+	if (istarts(s, e, "SIP/")) {
+		*start = s;
+		parse_status(m, s, e);
+		return L_START;
+	}
+	if (is_proto_ver(s, w1e))
+		return L_FOREIGN; /* "HTTP/1.1 200 OK", "RTSP/1.0 200 OK" */
+	enum line_kind k = parse_request(m, s, e, start);
+	if (k != L_NONE)
+		return k;
+	/* Junk then a status line on the same line. */
+	const char *v = memmem(s, (size_t)(e - s), "SIP/2.0 ", 8);
+	if (v != NULL && e - v >= 11 && is_dig(v[8]) && is_dig(v[9]) && is_dig(v[10])) {
+		*start = v;
+		parse_status(m, v, e);
+		return L_START;
+	}
+	return L_NONE;
+}
+
+/*
+ * 1 if the unterminated line [s, e) may still grow into a start line, so a
+ * buffer ending inside it is incomplete rather than not SIP.
+ */
+static int
+could_start(const char *s, const char *e)
+{
+	const char *w1e = s;
+	while (w1e < e && !is_wsp(*w1e))
+		w1e++;
+	if (ver_compat(s, w1e))
+		return 1;
+	if (w1e == s || skip_tok(s, w1e) != w1e)
+		return 0;
+	const char *p = skip_wsp(w1e, e);
+	if (p == e)
+		return 1;
+	while (p < e && !is_wsp(*p))
+		p++; /* the Request-URI so far */
+	if (skip_wsp(p, e) == e)
+		return 1;
+	const char *le = e;
+	while (le > p && (is_wsp(le[-1]) || le[-1] == '\r'))
+		le--;
+	const char *ls = le;
+	while (ls > p && !is_wsp(ls[-1]))
+		ls--;
+	return ver_compat(ls, le);
+}
+
+/* ---- header values (message-level checks only; sip_values.h parses) ---- */
+
+static void
+check_len(struct sip_msg *m, struct span v, uint32_t max, unsigned empty, unsigned lng)
+{
+	if (v.len == 0)
+		m->anomalies |= SIP_A_BIT(empty);
+	else if (v.len > max)
+		m->anomalies |= SIP_A_BIT(lng);
+}
+
+/* Digits with LWS around them, any number of leading zeros; -1 when the
+ * value is not a number or exceeds UINT32_MAX. */
+static int
+parse_u32(struct span v, uint32_t *out)
+{
+	const char *p = v.p, *e = v.p + v.len;
+	while (p < e && is_lws(*p))
+		p++;
+	while (e > p && is_lws(e[-1]))
+		e--;
+	if (p == e)
+		return -1;
+	uint64_t n = 0;
+	for (; p < e; p++) {
+		if (!is_dig(*p))
+			return -1;
+		n = n * 10 + (uint64_t)(*p - '0');
+		if (n > UINT32_MAX)
+			return -1;
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* CSeq = 1*DIGIT LWS Method (section 20.16); the number must fit 32 bits
+ * (section 8.1.1.5).  Sets *meth to the method token when well formed. */
+static void
+check_cseq(struct sip_msg *m, struct span v, const struct sip_limits *lim, struct span *meth)
+{
+	const char *p = v.p, *e = v.p + v.len;
+	const char *d = p;
+	uint64_t n = 0;
+	while (p < e && is_dig(*p) && n <= UINT32_MAX)
+		n = n * 10 + (uint64_t)(*p++ - '0');
+	const char *ts = p;
+	while (ts < e && is_lws(*ts))
+		ts++;
+	const char *te = skip_tok(ts, e);
+	if (p == d || n > UINT32_MAX || ts == p || te == ts || te != e) {
+		m->anomalies |= A(BAD_CSEQ);
+		return;
+	}
+	*meth = span_make(ts, te);
+	if (meth->len > lim->max_cseq_method)
+		m->anomalies |= A(LONG_CSEQ_METHOD);
+}
+
+struct hdr_state {
+	struct span cseq_method;
+	int cl_ok; /* first Content-Length parsed as a number */
+};
+
+static void
+check_header(struct sip_msg *m, unsigned id, struct span v, const struct sip_limits *lim,
+    struct hdr_state *st)
+{
+	uint32_t n;
+
+	switch (id) {
+	case SIP_H_CALL_ID:
+		check_len(m, v, lim->max_call_id, SIP_A_EMPTY_CALL_ID, SIP_A_LONG_CALL_ID);
+		break;
+	case SIP_H_FROM:
+		check_len(m, v, lim->max_from, SIP_A_EMPTY_FROM, SIP_A_LONG_FROM);
+		break;
+	case SIP_H_TO:
+		check_len(m, v, lim->max_to, SIP_A_EMPTY_TO, SIP_A_LONG_TO);
+		break;
+	case SIP_H_VIA:
+		check_len(m, v, lim->max_via, SIP_A_EMPTY_VIA, SIP_A_LONG_VIA);
+		break;
+	case SIP_H_CONTACT:
+		check_len(m, v, lim->max_contact, SIP_A_EMPTY_CONTACT, SIP_A_LONG_CONTACT);
+		break;
+	case SIP_H_CSEQ:
+		if (m->count[SIP_H_CSEQ] == 1)
+			check_cseq(m, v, lim, &st->cseq_method);
+		break;
+	case SIP_H_MAX_FORWARDS:
+		/* Max-Forwards = 1*DIGIT (section 20.22). */
+		if (v.len == 0)
+			m->anomalies |= A(BAD_MAX_FORWARDS);
+		for (uint32_t i = 0; i < v.len; i++)
+			if (!is_dig(v.p[i])) {
+				m->anomalies |= A(BAD_MAX_FORWARDS);
+				break;
+			}
+		break;
+	case SIP_H_CONTENT_LENGTH:
+		/* Section 20.14; a second one is ambiguous framing (request
+		 * smuggling), reported and ignored: the first one counts. */
+		if (m->count[SIP_H_CONTENT_LENGTH] > 1) {
+			m->anomalies |= A(DUP_CL);
+			break;
+		}
+		m->has_content_length = 1;
+		if (parse_u32(v, &n) == 0) {
+			m->content_length = n;
+			st->cl_ok = 1;
+		} else {
+			m->anomalies |= A(BAD_CL);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the message ---- */
+
+int
+sip_parse(const char *buf, size_t len, struct sip_msg *msg,
+    struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
+    unsigned flags)
+{
+	const int stream = (flags & SIP_PARSE_STREAM) != 0;
+
+	memset(msg, 0, sizeof(*msg));
+	for (unsigned i = 0; i < SIP_H__COUNT; i++)
+		msg->first[i] = -1;
+	msg->headers = hdrs;
+	if (lim == NULL)
+		lim = &default_limits;
+	if (num_hdrs > INT16_MAX)
+		num_hdrs = INT16_MAX; /* first[] holds int16_t indexes */
+	if (hdrs == NULL)
+		num_hdrs = 0;
+	if (len > SIP_PARSE_MAX_INPUT)
+		len = SIP_PARSE_MAX_INPUT;
+	if (buf == NULL || len == 0)
+		return -2;
+
+	const char *const end = buf + len;
+	const char *p = buf;
+
+	/* RFC 5626 section 4.4.1: CRLF keep-alives between messages. */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	if (p == end)
+		return stream ? -2 : -1;
+
+	/* Find the start line: the first line, or after junk (see sip.h). */
+	const char *const first = p;
+	const char *start = NULL, *lend = NULL;
+	for (const char *line = first;; ) {
+		if (line - first >= SIP_JUNK_WINDOW)
+			return -1;
+		if (line == end)
+			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
+		const char *lf = memchr(line, '\n', (size_t)(end - line));
+		if (lf == NULL) {
+			if (could_start(line, end))
+				return -2;
+			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
+		}
+		const char *le = (lf > line && lf[-1] == '\r') ? lf - 1 : lf;
+		enum line_kind k = parse_start_line(msg, line, le, &start);
+		if (k == L_FOREIGN)
+			return -1;
+		if (k == L_START) {
+			if (le == lf)
+				msg->anomalies |= A(BARE_LF);
+			lend = le;
+			p = lf + 1;
+			break;
+		}
+		memset(msg, 0, offsetof(struct sip_msg, headers));
+		line = lf + 1;
+	}
+	if (start != first)
+		msg->anomalies |= A(JUNK_BEFORE_START);
+	msg->skipped = (uint32_t)(start - buf);
+	msg->start_line = span_make(start, lend);
+	if (msg->is_request) {
+		if (msg->ruri.len == 0)
+			msg->anomalies |= A(EMPTY_RURI);
+		else if (msg->ruri.len > lim->max_uri)
+			msg->anomalies |= A(LONG_RURI);
+	}
+
+	/* Header fields (section 7.3), up to the empty line. */
+	struct hdr_state st = { SPAN_NULL, 0 };
+	for (;;) {
+		if (p >= end)
+			return -2;
+		if (*p == '\n') {
+			msg->anomalies |= A(BARE_LF);
+			p++;
+			break;
+		}
+		if (*p == '\r') {
+			if (end - p < 2)
+				return -2;
+			if (p[1] == '\n') {
+				p += 2;
+				break;
+			}
+		}
+		/* A logical line runs to an LF not followed by SP/HTAB
+		 * (section 7.3.1 folding); deciding needs the byte after it. */
+		const char *ls = p;
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		if (lf == NULL)
+			return -2;
+		for (;;) {
+			if (lf[-1] != '\r')
+				msg->anomalies |= A(BARE_LF);
+			if (end - lf < 2)
+				return -2;
+			if (!is_wsp(lf[1]))
+				break;
+			lf = memchr(lf + 1, '\n', (size_t)(end - lf - 1));
+			if (lf == NULL)
+				return -2;
+		}
+		const char *le = lf[-1] == '\r' ? lf - 1 : lf;
+		p = lf + 1;
+
+		const char *ne = skip_tok(ls, le);
+		const char *colon = skip_wsp(ne, le);
+		if (ne == ls || colon == le || *colon != ':') {
+			msg->anomalies |= A(BAD_HEADER);
+			continue;
+		}
+		struct span name = span_make(ls, ne);
+		struct span value = span_trim(span_make(colon + 1, le));
+		unsigned id = (unsigned)sip_hdr_lookup(name);
+		if (msg->count[id] < UINT16_MAX)
+			msg->count[id]++;
+		if (msg->num_headers < num_hdrs) {
+			struct sip_header *h = &hdrs[msg->num_headers];
+			h->name = name;
+			h->value = value;
+			h->id = (uint16_t)id;
+			if (msg->first[id] < 0)
+				msg->first[id] = (int16_t)msg->num_headers;
+			msg->num_headers++;
+		} else {
+			msg->anomalies |= A(TOO_MANY_HEADERS);
+		}
+		check_header(msg, id, value, lim, &st);
+	}
+	const char *body = p;
+	if (memchr(start, '\0', (size_t)(body - start)) != NULL)
+		msg->anomalies |= A(NUL_BYTE);
+
+	/* Section 8.1.1 mandatory headers, section 20 singletons. */
+	static const struct { uint8_t id, missing; } required[] = {
+		{ SIP_H_CALL_ID, SIP_A_MISSING_CALL_ID },
+		{ SIP_H_FROM, SIP_A_MISSING_FROM },
+		{ SIP_H_TO, SIP_A_MISSING_TO },
+		{ SIP_H_VIA, SIP_A_MISSING_VIA },
+		{ SIP_H_CSEQ, SIP_A_MISSING_CSEQ },
+	};
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		unsigned c = msg->count[required[i].id];
+		if (c == 0)
+			msg->anomalies |= SIP_A_BIT(required[i].missing);
+		else if (c > 1 && required[i].id != SIP_H_VIA)
+			msg->anomalies |= A(DUP_SINGLETON);
+	}
+	/* Section 8.1.1.5: the CSeq method matches the request method, ACK
+	 * and CANCEL included. */
+	if (msg->is_request && st.cseq_method.p != NULL &&
+	    !(st.cseq_method.len == msg->method_tok.len &&
+		memcmp(st.cseq_method.p, msg->method_tok.p, st.cseq_method.len) == 0))
+		msg->anomalies |= A(CSEQ_METHOD_MISMATCH);
+
+	/* Body. */
+	const size_t avail = (size_t)(end - body);
+	const char *bend;
+	if (stream) {
+		/* Section 18.3: on a stream Content-Length frames the message;
+		 * without one (or an unusable one) the body is empty. */
+		size_t cl = st.cl_ok ? msg->content_length : 0;
+		if (!msg->has_content_length)
+			msg->anomalies |= A(NO_CL_STREAM);
+		if (avail < cl)
+			return -2;
+		bend = body + cl;
+	} else {
+		/* Section 18.3: in a datagram, octets past Content-Length are
+		 * discarded; fewer octets than it says is a truncated body. */
+		bend = end;
+		if (st.cl_ok && msg->content_length != avail) {
+			msg->anomalies |= A(CL_MISMATCH);
+			if (msg->content_length > avail)
+				msg->anomalies |= A(TRUNCATED_BODY);
+			else
+				bend = body + msg->content_length;
+		}
+	}
+	msg->body = span_make(body, bend);
+	if (msg->body.len > lim->max_body)
+		msg->anomalies |= A(LONG_BODY);
+	msg->raw = span_make(start, bend);
+	return (int)((stream ? bend : end) - buf);
+}
+
+int
+sip_sniff(const char *buf, size_t len)
+{
+	if (buf == NULL)
+		return 0;
+	const char *p = buf;
+	const char *e = buf + (len < SIP_SNIFF_WINDOW ? len : SIP_SNIFF_WINDOW);
+	while (p < e && (*p == '\r' || *p == '\n'))
+		p++;
+	/* Status-Line: "SIP/2.0" SP 3DIGIT. */
+	if (istarts(p, e, "SIP/2.0")) {
+		const char *d = skip_wsp(p + 7, e);
+		return d > p + 7 && e - d >= 3 && is_dig(d[0]) && is_dig(d[1]) &&
+		    is_dig(d[2]) && (e - d == 3 || !is_dig(d[3]));
+	}
+	/* Request-Line: token SP ... SP "SIP/2.0", within the first line. */
+	const char *t = skip_tok(p, e);
+	if (t == p || t == e || *t != ' ')
+		return 0;
+	for (const char *q = t; q < e && *q != '\n' && *q != '\r'; q++) {
+		if (*q != ' ' || !istarts(q + 1, e, "SIP/2.0"))
+			continue;
+		const char *a = q + 8;
+		if (a == e || is_lws(*a))
+			return 1;
+	}
+	return 0;
+}

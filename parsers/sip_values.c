@@ -1,0 +1,646 @@
+/* sip_values.c - see sip_values.h.  "section" alone means RFC 3261. */
+#include "sip_values.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* Byte classes; a byte may be in several. */
+enum {
+	C_TOKEN = 0x01,  /* token (RFC 3261 section 25.1): alnum -.!%*_+`'~ */
+	C_DIGIT = 0x02,
+	C_HEX = 0x04,
+	C_LWS = 0x08,    /* SP HTAB CR LF: a folded line is LWS (section 7.3.1) */
+	C_SCHEME = 0x10, /* scheme after its first ALPHA (RFC 3986 section 3.1) */
+	C_HOST = 0x20,   /* hostname: alnum - . (section 25.1), plus '_' seen in the wild */
+	C_USER = 0x40,   /* userinfo: unreserved, '%', user-unreserved &=+$,;?/, ':' */
+	C_TEL = 0x80,    /* RFC 3966 number: HEXDIG * # + and visual separators -.() */
+};
+
+/* Bytes 0x80-0xff are in no class. */
+static const uint8_t cmap[256] = {
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x08, 0x00, 0x00, 0x08, 0x00, 0x00, /* 0x00 */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 0x10 */
+	0x08, 0x41, 0x00, 0x80, 0x40, 0x41, 0x40, 0x41, 0xc0, 0xc0, 0xc1, 0xd1, 0x40, 0xf1, 0xf1, 0x40, /* 0x20 */
+	0xf7, 0xf7, 0xf7, 0xf7, 0xf7, 0xf7, 0xf7, 0xf7, 0xf7, 0xf7, 0x40, 0x40, 0x00, 0x40, 0x00, 0x40, /* 0x30 */
+	0x00, 0xf5, 0xf5, 0xf5, 0xf5, 0xf5, 0xf5, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, /* 0x40 */
+	0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x00, 0x00, 0x00, 0x00, 0x61, /* 0x50 */
+	0x01, 0xf5, 0xf5, 0xf5, 0xf5, 0xf5, 0xf5, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, /* 0x60 */
+	0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x71, 0x00, 0x00, 0x00, 0x41, 0x00, /* 0x70 */
+};
+
+static inline int
+is(char c, unsigned cls)
+{
+	return (cmap[(unsigned char)c] & cls) != 0;
+}
+
+static inline int
+is_alpha(char c)
+{
+	unsigned char l = (unsigned char)(c | 0x20);
+	return l >= 'a' && l <= 'z';
+}
+
+static const char *
+skip_cls(const char *p, const char *end, unsigned cls)
+{
+	while (p < end && is(*p, cls))
+		p++;
+	return p;
+}
+
+static const char *
+skip_lws(const char *p, const char *end)
+{
+	return skip_cls(p, end, C_LWS);
+}
+
+static struct span
+trim_span(const char *p, const char *end)
+{
+	while (p < end && is(*p, C_LWS))
+		p++;
+	while (end > p && is(end[-1], C_LWS))
+		end--;
+	return span_make(p, end);
+}
+
+/* Trims LWS; unlike span_trim, safe on SPAN_NULL (no arithmetic on NULL). */
+static struct span
+trimmed(struct span s)
+{
+	return s.len == 0 ? s : trim_span(s.p, s.p + s.len);
+}
+
+/*
+ * p is at a DQUOTE.  Returns the byte after the closing DQUOTE, or NULL when
+ * the quoted-string is unterminated.  quoted-pair = "\" CHAR (section 25.1),
+ * so an escaped DQUOTE does not close it.
+ */
+static const char *
+quoted_end(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\') {
+			if (++p == end)
+				return NULL;
+		} else if (*p == '"') {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* First c at or after p that is not inside a quoted-string, else end. */
+static const char *
+find_unquoted(const char *p, const char *end, char c)
+{
+	while (p < end && *p != c) {
+		if (*p == '"') {
+			p = quoted_end(p, end);
+			if (p == NULL)
+				return end;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+/* port = 1*DIGIT (section 25.1); above 65535 it cannot be a UDP/TCP port. */
+static const char *
+parse_port(const char *p, const char *end, uint16_t *port)
+{
+	const char *start = p;
+	uint32_t v = 0;
+
+	while (p < end && is(*p, C_DIGIT)) {
+		v = v * 10 + (uint32_t)(*p - '0');
+		if (v > 65535)
+			return NULL;
+		p++;
+	}
+	if (p == start)
+		return NULL;
+	*port = (uint16_t)v;
+	return p;
+}
+
+/*
+ * host = hostname / IPv4address / IPv6reference, IPv6reference = "["
+ * IPv6address "]" (section 25.1); the host span excludes the brackets.
+ * Returns the byte after the host, or NULL.
+ */
+static const char *
+parse_host(const char *p, const char *end, struct span *host)
+{
+	const char *q;
+
+	if (p < end && *p == '[') {
+		int colons = 0;
+		for (q = p + 1; q < end && (is(*q, C_HEX) || *q == ':' || *q == '.'); q++)
+			colons += *q == ':';
+		if (q == end || *q != ']' || colons == 0)
+			return NULL;
+		*host = span_make(p + 1, q);
+		return q + 1;
+	}
+	q = skip_cls(p, end, C_HOST);
+	if (q == p)
+		return NULL;
+	*host = span_make(p, q);
+	return q;
+}
+
+/* escaped = "%" HEXDIG HEXDIG (section 25.1). */
+static int
+escapes_ok(const char *p, const char *end)
+{
+	while ((p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+		if (end - p < 3 || !is(p[1], C_HEX) || !is(p[2], C_HEX))
+			return 0;
+		p += 3;
+	}
+	return 1;
+}
+
+/* One item of a parameter list. */
+struct item {
+	struct span name;
+	struct span val; /* quotes kept; empty when there is no '=' */
+	int has_val;
+};
+
+/*
+ * Parses the next item of a sep-separated list at *pp: skips LWS and empty
+ * items, then name [ LWS "=" LWS value ] with value a token or a
+ * quoted-string (generic-param, section 25.1; auth-param, RFC 7616 section
+ * 3.3).  Leaves *pp after the value and any LWS.  Returns 1 for an item, 0 at
+ * the end of the list, -1 for an unterminated quoted-string (*pp = end, the
+ * value runs to end).
+ */
+static int
+item_next(const char **pp, const char *end, char sep, struct item *it)
+{
+	const char *p = *pp, *n, *v;
+
+	while (p < end && (*p == sep || is(*p, C_LWS)))
+		p++;
+	if (p == end) {
+		*pp = p;
+		return 0;
+	}
+	n = p;
+	while (p < end && *p != '=' && *p != sep && !is(*p, C_LWS))
+		p++;
+	it->name = span_make(n, p);
+	p = skip_lws(p, end);
+	it->has_val = 0;
+	it->val = span_make(p, p);
+	if (p < end && *p == '=') {
+		it->has_val = 1;
+		p = skip_lws(p + 1, end);
+		v = p;
+		if (p < end && *p == '"') {
+			p = quoted_end(p, end);
+			if (p == NULL) {
+				it->val = span_make(v, end);
+				*pp = end;
+				return -1;
+			}
+		} else {
+			while (p < end && *p != sep && !is(*p, C_LWS))
+				p++;
+		}
+		it->val = span_make(v, p);
+		p = skip_lws(p, end);
+	}
+	*pp = p;
+	return 1;
+}
+
+int
+sip_param_get(struct span params, const char *name, struct span *val)
+{
+	const char *p, *end;
+	struct item it;
+	int r;
+
+	*val = SPAN_NULL;
+	if (params.len == 0)
+		return 0;
+	p = params.p;
+	end = p + params.len;
+	while ((r = item_next(&p, end, ';', &it)) != 0) {
+		if (span_ieq(it.name, name)) {
+			*val = it.val;
+			return 1;
+		}
+		if (r < 0)
+			break;
+		p = find_unquoted(p, end, ';');
+	}
+	return 0;
+}
+
+/* A span field of a struct, found by parameter name. */
+struct field {
+	const char *name;
+	size_t off;
+};
+
+/*
+ * Stores the values of the parameters named in tab into the spans of obj; the
+ * first occurrence wins, so a repeated parameter cannot replace an earlier
+ * one.  strict (auth-param lists, RFC 7616 section 3.3/3.4): every item must
+ * be token "=" value followed by sep or the end, and quotes are stripped
+ * (escapes stay).  Otherwise (generic-param) flag parameters and trailing
+ * junk are tolerated and quotes kept.  Returns 0, or -1 at an unterminated
+ * quoted-string or, strict, a malformed item; values before it are stored.
+ */
+static int
+fill_params(const char *p, const char *end, char sep, int strict,
+    const struct field *tab, size_t n, void *obj)
+{
+	struct item it;
+	int r;
+
+	while ((r = item_next(&p, end, sep, &it)) != 0) {
+		if (r < 0)
+			return -1;
+		if (strict && (!it.has_val || it.name.len == 0 ||
+		    skip_cls(it.name.p, it.name.p + it.name.len, C_TOKEN) !=
+		    it.name.p + it.name.len))
+			return -1;
+		struct span v = it.val;
+		if (strict && v.len >= 2 && v.p[0] == '"')
+			v = span_make(v.p + 1, v.p + v.len - 1);
+		for (size_t i = 0; i < n; i++) {
+			/* Table names are lower case; the first byte rejects most. */
+			if (it.name.len == 0 || (it.name.p[0] | 0x20) != tab[i].name[0])
+				continue;
+			if (span_ieq(it.name, tab[i].name)) {
+				/* off comes from offsetof: aligned for struct span. */
+				struct span *f = (void *)((char *)obj + tab[i].off);
+				if (f->p == NULL)
+					*f = v;
+				break;
+			}
+		}
+		if (p < end && *p != sep) {
+			if (strict)
+				return -1;
+			p = find_unquoted(p, end, sep);
+		}
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint8_t scheme;
+} uri_schemes[] = {
+	{ "sip", SIP_URI_SIP },
+	{ "sips", SIP_URI_SIPS },
+	{ "tel", SIP_URI_TEL },
+};
+
+/* After "sip:" / "sips:": [ userinfo ] hostport uri-parameters [ headers ]. */
+static int
+sip_uri_rest(const char *p, const char *end, struct sip_uri *u)
+{
+	const char *q;
+	int rc = 0;
+
+	/*
+	 * userinfo ends at '@' (section 19.1.1).  '@' cannot appear unescaped in
+	 * user or password, while ';', '?' and '/' can (user-unreserved), so in
+	 * "sip:user;par=u%40example.net@example.com" the user is
+	 * "user;par=u%40example.net" (RFC 4475 test "semiuri").  Scanning stops
+	 * at any byte userinfo cannot hold ('[', '@', ...): no '@' there, no user.
+	 */
+	q = skip_cls(p, end, C_USER);
+	if (q < end && *q == '@') {
+		const char *colon = memchr(p, ':', (size_t)(q - p));
+		u->user = span_make(p, colon != NULL ? colon : q);
+		if (colon != NULL)
+			u->password = span_make(colon + 1, q);
+		if (u->user.len == 0 || !escapes_ok(p, q))
+			rc = -1;
+		p = q + 1;
+	}
+	q = parse_host(p, end, &u->host);
+	if (q == NULL)
+		return -1;
+	p = q;
+	if (p < end && *p == ':') {
+		q = parse_port(p + 1, end, &u->port);
+		if (q == NULL)
+			return -1;
+		u->has_port = 1;
+		p = q;
+	}
+	/* paramchar has no '?' (section 25.1): the first '?' starts the headers. */
+	if (p < end && *p == ';') {
+		q = memchr(p, '?', (size_t)(end - p));
+		if (q == NULL)
+			q = end;
+		u->params = span_make(p + 1, q);
+		p = q;
+	}
+	if (p < end && *p == '?') {
+		u->headers = span_make(p + 1, end);
+		p = end;
+	}
+	return p == end ? rc : -1;
+}
+
+/*
+ * After "tel:" (RFC 3966 section 3): the number runs to the first ';' and
+ * holds HEXDIG, "*", "#", "+" and visual separators; par follows.
+ */
+static int
+tel_uri_rest(const char *p, const char *end, struct sip_uri *u)
+{
+	const char *q = skip_cls(p, end, C_TEL);
+
+	u->user = span_make(p, q);
+	if (q < end && *q == ';') {
+		u->params = span_make(q + 1, end);
+		q = end;
+	}
+	return q == end && u->user.len > 0 ? 0 : -1;
+}
+
+int
+sip_uri_parse(struct span s, struct sip_uri *u)
+{
+	const char *p, *q, *end;
+
+	memset(u, 0, sizeof *u);
+	s = trimmed(s);
+	if (s.len == 0)
+		return -1;
+	p = s.p;
+	end = p + s.len;
+	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), case-insensitive. */
+	if (!is_alpha(*p))
+		return -1;
+	q = skip_cls(p + 1, end, C_SCHEME);
+	if (q == end || *q != ':')
+		return -1;
+	u->scheme_tok = span_make(p, q);
+	for (size_t i = 0; i < sizeof uri_schemes / sizeof uri_schemes[0]; i++)
+		if (span_ieq(u->scheme_tok, uri_schemes[i].name))
+			u->scheme = uri_schemes[i].scheme;
+	switch (u->scheme) {
+	case SIP_URI_SIP:
+	case SIP_URI_SIPS:
+		return sip_uri_rest(q + 1, end, u);
+	case SIP_URI_TEL:
+		return tel_uri_rest(q + 1, end, u);
+	default:
+		return 0;
+	}
+}
+
+int
+sip_nameaddr_parse(struct span s, struct sip_nameaddr *na)
+{
+	const char *p, *q, *end;
+	int rc;
+
+	memset(na, 0, sizeof *na);
+	s = trimmed(s);
+	if (s.len == 0)
+		return -1;
+	p = s.p;
+	end = p + s.len;
+	/* Contact: "*" (section 20.10) carries no address. */
+	if (s.len == 1 && *p == '*') {
+		na->star = 1;
+		return 0;
+	}
+	if (*p == '"') {
+		q = quoted_end(p, end);
+		if (q == NULL) {
+			na->display = span_make(p + 1, end);
+			return -1;
+		}
+		na->display = span_make(p + 1, q - 1);
+		p = skip_lws(q, end);
+		if (p == end || *p != '<')
+			return -1;
+	} else {
+		/*
+		 * display-name = *(token LWS) (section 25.1).  Unquoted UTF-8
+		 * display names are common in practice, so bytes >= 0x80 are
+		 * taken too.  Without a '<' after it, this is an addr-spec.
+		 */
+		q = p;
+		while (q < end && (is(*q, C_TOKEN | C_LWS) || (unsigned char)*q >= 0x80))
+			q++;
+		if (q < end && *q == '<') {
+			na->display = trim_span(p, q);
+			p = q;
+		}
+	}
+	if (*p == '<') {
+		q = memchr(p + 1, '>', (size_t)(end - (p + 1)));
+		if (q == NULL) {
+			na->uri_tok = trim_span(p + 1, end);
+			(void)sip_uri_parse(na->uri_tok, &na->uri);
+			return -1;
+		}
+		na->uri_tok = trim_span(p + 1, q);
+		p = q + 1;
+	} else {
+		/*
+		 * Parameters after an addr-spec are header parameters (section
+		 * 20.10; a URI holding ';', ',' or '?' must be in angle brackets),
+		 * so the URI ends at the first ';'.
+		 */
+		q = p;
+		while (q < end && *q != ';' && !is(*q, C_LWS))
+			q++;
+		na->uri_tok = span_make(p, q);
+		p = q;
+	}
+	rc = sip_uri_parse(na->uri_tok, &na->uri);
+	p = skip_lws(p, end);
+	if (p < end) {
+		if (*p != ';')
+			return -1;
+		na->params = span_make(p + 1, end);
+		(void)sip_param_get(na->params, "tag", &na->tag);
+	}
+	return rc;
+}
+
+static const struct field via_fields[] = {
+	{ "branch", offsetof(struct sip_via, branch) },
+	{ "received", offsetof(struct sip_via, received) },
+	{ "rport", offsetof(struct sip_via, rport) },
+};
+
+/*
+ * Reads a token at p, sets *tok_end, and with slash_after also SLASH =
+ * SWS "/" SWS (section 25.1).  Returns the byte after that, or NULL.
+ */
+static const char *
+proto_token(const char *p, const char *end, int slash_after, const char **tok_end)
+{
+	const char *q = skip_cls(p, end, C_TOKEN);
+
+	if (q == p)
+		return NULL;
+	*tok_end = q;
+	if (!slash_after)
+		return q;
+	p = skip_lws(q, end);
+	if (p == end || *p != '/')
+		return NULL;
+	return skip_lws(p + 1, end);
+}
+
+int
+sip_via_parse(struct span s, struct sip_via *v)
+{
+	const char *p, *q, *end, *name, *tok_end;
+
+	memset(v, 0, sizeof *v);
+	s = trimmed(s);
+	if (s.len == 0)
+		return -1;
+	p = name = s.p;
+	end = p + s.len;
+	/*
+	 * sent-protocol = protocol-name SLASH protocol-version SLASH transport;
+	 * LWS around '/' is legal (RFC 4475 test "wsinv": "SIP / 2.0 / UDP"),
+	 * so proto spans the text as written.
+	 */
+	if ((p = proto_token(p, end, 1, &tok_end)) == NULL ||
+	    (p = proto_token(p, end, 1, &tok_end)) == NULL)
+		return -1;
+	v->proto = span_make(name, tok_end);
+	name = p;
+	if ((p = proto_token(p, end, 0, &tok_end)) == NULL)
+		return -1;
+	v->transport = span_make(name, tok_end);
+	/* LWS sent-by */
+	q = skip_lws(p, end);
+	if (q == p)
+		return -1;
+	p = parse_host(q, end, &v->host);
+	if (p == NULL)
+		return -1;
+	/* sent-by = host [ COLON port ]; COLON = SWS ":" SWS */
+	p = skip_lws(p, end);
+	if (p < end && *p == ':') {
+		p = parse_port(skip_lws(p + 1, end), end, &v->port);
+		if (p == NULL)
+			return -1;
+		v->has_port = 1;
+		p = skip_lws(p, end);
+	}
+	/* The element ends at a ',' outside quotes (the next via-parm). */
+	end = find_unquoted(p, end, ',');
+	if (p == end)
+		return 0;
+	if (*p != ';')
+		return -1;
+	v->params = trim_span(p + 1, end);
+	int rc = fill_params(p + 1, end, ';', 0, via_fields,
+	    sizeof via_fields / sizeof via_fields[0], v);
+	v->has_rport = v->rport.p != NULL;
+	return rc;
+}
+
+int
+sip_cseq_parse(struct span s, uint32_t *seq, struct span *method)
+{
+	const char *p, *q, *end;
+
+	*seq = 0;
+	*method = SPAN_NULL;
+	s = trimmed(s);
+	if (s.len == 0)
+		return -1;
+	p = s.p;
+	end = p + s.len;
+	/*
+	 * CSeq = 1*DIGIT LWS Method; the number is a 32-bit unsigned integer
+	 * (section 8.1.1.5).  span_u32 rejects more than 10 digits and values
+	 * above UINT32_MAX.
+	 */
+	q = skip_cls(p, end, C_DIGIT);
+	if (span_u32(span_make(p, q), seq) != 0)
+		return -1;
+	p = skip_lws(q, end);
+	if (p == q)
+		return -1;
+	q = skip_cls(p, end, C_TOKEN);
+	*method = span_make(p, q);
+	return q > p && q == end ? 0 : -1;
+}
+
+static const struct field auth_fields[] = {
+	{ "username", offsetof(struct sip_auth, username) },
+	{ "realm", offsetof(struct sip_auth, realm) },
+	{ "nonce", offsetof(struct sip_auth, nonce) },
+	{ "uri", offsetof(struct sip_auth, uri) },
+	{ "response", offsetof(struct sip_auth, response) },
+	{ "algorithm", offsetof(struct sip_auth, algorithm) },
+	{ "qop", offsetof(struct sip_auth, qop) },
+	{ "cnonce", offsetof(struct sip_auth, cnonce) },
+	{ "nc", offsetof(struct sip_auth, nc) },
+	{ "opaque", offsetof(struct sip_auth, opaque) },
+	{ "stale", offsetof(struct sip_auth, stale) },
+};
+
+static const struct {
+	const char *name;
+	uint8_t scheme;
+} auth_schemes[] = {
+	{ "Digest", SIP_AUTH_DIGEST },
+	{ "Basic", SIP_AUTH_BASIC },
+};
+
+int
+sip_auth_parse(struct span s, struct sip_auth *a)
+{
+	const char *p, *q, *end;
+
+	memset(a, 0, sizeof *a);
+	s = trimmed(s);
+	if (s.len == 0)
+		return -1;
+	p = s.p;
+	end = p + s.len;
+	/*
+	 * credentials / challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
+	 * (RFC 7235 section 2.1); the scheme is case-insensitive.
+	 */
+	q = skip_cls(p, end, C_TOKEN);
+	if (q == p || (q < end && !is(*q, C_LWS)))
+		return -1;
+	a->scheme_tok = span_make(p, q);
+	for (size_t i = 0; i < sizeof auth_schemes / sizeof auth_schemes[0]; i++)
+		if (span_ieq(a->scheme_tok, auth_schemes[i].name))
+			a->scheme = auth_schemes[i].scheme;
+	p = skip_lws(q, end);
+	switch (a->scheme) {
+	case SIP_AUTH_DIGEST:
+		return fill_params(p, end, ',', 1, auth_fields,
+		    sizeof auth_fields / sizeof auth_fields[0], a);
+	case SIP_AUTH_BASIC:
+		/* credentials = "Basic" 1*SP token68 (RFC 7617 section 2). */
+		q = p;
+		while (q < end && !is(*q, C_LWS))
+			q++;
+		a->basic_token = span_make(p, q);
+		return q > p && q == end ? 0 : -1;
+	default:
+		return 0;
+	}
+}

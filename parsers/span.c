@@ -1,0 +1,78 @@
+/* span.c - see span.h. */
+#include "span.h"
+
+#include <string.h>
+
+static inline unsigned char
+lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+int
+span_ieq(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (n != s.len)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
+			return 0;
+	return 1;
+}
+
+int
+span_eq(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return n == s.len && (n == 0 || memcmp(s.p, lit, n) == 0);
+}
+
+int
+span_istarts(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (n > s.len)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
+			return 0;
+	return 1;
+}
+
+static inline int
+is_lws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct span
+span_trim(struct span s)
+{
+	if (s.p == NULL)
+		return s;
+	const char *p = s.p, *end = s.p + s.len;
+	while (p < end && is_lws(*p))
+		p++;
+	while (end > p && is_lws(end[-1]))
+		end--;
+	return span_make(p, end);
+}
+
+int
+span_u32(struct span s, uint32_t *out)
+{
+	uint64_t v = 0;
+	if (s.len == 0 || s.len > 10)
+		return -1;
+	for (uint32_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	if (v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}

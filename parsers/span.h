@@ -1,0 +1,50 @@
+/*
+ * span.h - zero-copy byte ranges and the guarded-cursor helpers every parser
+ * in parsers/ shares.  libc only.
+ *
+ * A span points into a buffer the caller owns (a packet or a TCP stream
+ * buffer); it is valid only as long as that buffer is.  Parsers never write
+ * through a span.
+ */
+#ifndef SIPWATCH_SPAN_H
+#define SIPWATCH_SPAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct span {
+	const char *p;
+	uint32_t len;
+};
+
+#define SPAN_NULL ((struct span){ NULL, 0 })
+
+static inline struct span
+span_make(const char *p, const char *end)
+{
+	struct span s = { p, (uint32_t)(end - p) };
+	return s;
+}
+
+static inline int
+span_empty(struct span s)
+{
+	return s.len == 0;
+}
+
+/* 1 if s equals the NUL-terminated lit, case-insensitively (ASCII). */
+int span_ieq(struct span s, const char *lit);
+/* 1 if s equals lit exactly. */
+int span_eq(struct span s, const char *lit);
+/* 1 if s begins with lit, case-insensitively. */
+int span_istarts(struct span s, const char *lit);
+/* Trims spaces, tabs, CR and LF at both ends (LWS, RFC 3261 section 25.1). */
+struct span span_trim(struct span s);
+/*
+ * Parses an unsigned decimal with at most 10 digits into *out.
+ * Returns 0 on success, -1 when s is empty, has a non-digit, or overflows
+ * UINT32_MAX.
+ */
+int span_u32(struct span s, uint32_t *out);
+
+#endif

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian 12 packages sipwatch needs to build, test and benchmark.
+# Run as root (or through sudo). Safe to run again.
+set -eu
+PKGS="build-essential pkg-config
+libpcap-dev libnids-dev libpcre2-dev libncurses-dev libyaml-dev
+libcriterion-dev
+tshark tcpdump tcpreplay python3
+clang libclang-rt-14-dev valgrind"
+export DEBIAN_FRONTEND=noninteractive
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+echo "install-deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -37,7 +37,7 @@ PARSER_OBJ  := $(call obj,$(PARSER_SRC))
 LIB_OBJ     := $(PARSER_OBJ) $(call obj,$(RULES_SRC) $(MONITOR_SRC) $(UI_SRC))
 MAIN_OBJ    := $(call obj,monitor/main.c)
 
-.PHONY: all test unit golden difftest bench clean install check-deps
+.PHONY: all test unit golden cli difftest bench clean install deps demo
 all: $(BUILD)/sipwatch
 
 $(BUILD)/%.o: %.c
@@ -68,10 +68,23 @@ unit: $(BUILD)/test_parsers $(if $(OTHER_TESTS),$(BUILD)/test_monitor)
 golden: $(BUILD)/sipwatch
 	tests/golden.sh $(BUILD)/sipwatch
 
+cli: $(BUILD)/sipwatch
+	tests/cli.sh $(BUILD)/sipwatch
+
 difftest: $(BUILD)/sipwatch
 	tests/diff_tshark.sh $(BUILD)/sipwatch
 
-test: unit golden difftest
+# Installs the Debian packages (a no-op when they are present).
+deps:
+	./scripts/install-deps.sh
+
+test: deps
+	$(MAKE) unit golden cli difftest
+
+demo: deps
+	$(MAKE) $(BUILD)/sipwatch
+	$(BUILD)/sipwatch -r pcaps/demo.pcap --dump=$(BUILD)/demo-messages.jsonl --stats=-
+	@echo "one JSON object per SIP message: $(BUILD)/demo-messages.jsonl"
 
 bench: $(BUILD)/sipwatch
 	tests/bench/bench.sh $(BUILD)/sipwatch

@@ -16,7 +16,8 @@
  * A port filter ("udp port 5060") passes only the first fragment of a
  * fragmented datagram: later fragments carry no UDP header.  So the
  * expression is widened to let every IPv4 fragment (MF set or offset
- * non-zero) and every IPv6 packet with a fragment header pass, and the
+ * non-zero) and every IPv6 packet whose first next-header is a fragment,
+ * hop-by-hop, routing or destination-options header pass, and the
  * user's expression is applied again, on raw IP, to each datagram after
  * reassembly (capture_reasm_filter).
  */
@@ -24,7 +25,8 @@ char *
 capture_filter_expr(const char *user, int widen)
 {
 	static const char extra[] =
-	    ") or (ip and ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44)";
+	    ") or (ip and ip[6:2] & 0x3fff != 0) or "
+	    "(ip6 and (ip6[6] == 44 or ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 60))";
 	if (user == NULL || *user == '\0')
 		return NULL;
 	size_t n = strlen(user);

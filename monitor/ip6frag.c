@@ -65,30 +65,32 @@ ip6frag_destroy(struct pipeline *p)
 	ftab_destroy(&p->frag6);
 }
 
+/*
+ * Rebuilds the datagram as an unfragmented IPv6 packet (a plain 40-byte
+ * header whose next header is the fragments' one) and hands it back to
+ * the pipeline, so the capture filter, tunnels and transports apply to it
+ * as to any packet.
+ */
 static void
 complete(struct pipeline *p, struct fset *fs, int depth)
 {
-	uint8_t *buf = malloc(fs->total ? fs->total : 1);
+	size_t n = 40 + (size_t)fs->total;
+	uint8_t *buf = malloc(n);
 	if (buf == NULL)
 		return;
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[4] = (uint8_t)(fs->total >> 8);
+	buf[5] = (uint8_t)fs->total;
+	buf[6] = fs->nh;
+	buf[7] = 64;
+	memcpy(buf + 8, fs->ipi.src, 16);
+	memcpy(buf + 24, fs->ipi.dst, 16);
 	for (struct frag *f = fs->frags; f; f = f->next)
-		memcpy(buf + f->off, f->data, f->len);
+		memcpy(buf + 40 + f->off, f->data, f->len);
 	p->st.reasm6++;
-
-	uint8_t proto;
-	size_t off;
-	if (decap_ip6_skip_ext(fs->nh, buf, fs->total, &proto, &off) == 0) {
-		struct decap_ip ipi = fs->ipi;
-		ipi.proto = proto;
-		ipi.l4 = buf + off;
-		ipi.l4_len = fs->total - off;
-		ipi.is_fragment = 0;
-		ipi.more_frags = 0;
-		ipi.frag_offset = 0;
-		pipe_l4(p, &ipi, depth);
-	} else {
-		pipe_event(p, STATS_E_TRUNCATED_IP);
-	}
+	if (p->reasm_filter == NULL || p->reasm_filter(p->reasm_ud, buf, n))
+		pipe_ip(p, buf, n, depth + 1);
 	free(buf);
 }
 

@@ -180,6 +180,8 @@ ip_cb(struct ip *iph, int len)
 		if ((ntohs(iph->ip_off) & 0x3fff) != 0 || len < (int)sizeof(*iph))
 			return;
 		P->st.reasm4++;
+		if (P->reasm_filter && !P->reasm_filter(P->reasm_ud, (const uint8_t *)iph, (size_t)len))
+			return;
 		queue_pending(iph, (size_t)len);
 	}
 }

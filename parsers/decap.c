@@ -143,18 +143,21 @@ mpls(const uint8_t *p, const uint8_t *end, const uint8_t **ip,
 	return DECAP_NOT_IP;
 }
 
-/* PPPoE session stage (RFC 2516 section 4) and the PPP protocol field
- * (RFC 1661 section 2), which may be compressed to one byte (PFC). */
+/* A PPP frame (RFC 1661 section 2): optional address and control bytes
+ * (0xFF 0x03, absent with ACFC, RFC 1661 section 6.6), then the protocol
+ * field, which may be compressed to one byte (PFC). */
 static int
-pppoe(const uint8_t *p, const uint8_t *end, const uint8_t **ip,
-    size_t *ip_len, uint32_t *encap)
+ppp(const uint8_t *p, const uint8_t *end, const uint8_t **ip, size_t *ip_len)
 {
-	*encap |= BIT(PPPOE);
-	if (!need(p, end, 7))
+	if (!need(p, end, 1))
 		return DECAP_TRUNCATED;
-	if (p[0] != 0x11 || p[1] != 0x00)
-		return DECAP_NOT_IP;
-	p += 6;
+	if (p[0] == 0xFF) {
+		if (!need(p, end, 3))
+			return DECAP_TRUNCATED;
+		if (p[1] != 0x03)
+			return DECAP_NOT_IP;
+		p += 2;
+	}
 	unsigned proto;
 	if (p[0] & 1) {
 		proto = p[0];
@@ -170,6 +173,19 @@ pppoe(const uint8_t *p, const uint8_t *end, const uint8_t **ip,
 	if (proto == PPP_IPV6)
 		return ip_at(p, end, 6, ip, ip_len);
 	return DECAP_NOT_IP;
+}
+
+/* PPPoE session stage (RFC 2516 section 4), then PPP. */
+static int
+pppoe(const uint8_t *p, const uint8_t *end, const uint8_t **ip,
+    size_t *ip_len, uint32_t *encap)
+{
+	*encap |= BIT(PPPOE);
+	if (!need(p, end, 7))
+		return DECAP_TRUNCATED;
+	if (p[0] != 0x11 || p[1] != 0x00)
+		return DECAP_NOT_IP;
+	return ppp(p + 6, end, ip, ip_len);
 }
 
 /*
@@ -574,7 +590,9 @@ erspan(unsigned type, const uint8_t *p, const uint8_t *end,
 #define GRE_R 0x4000
 #define GRE_K 0x2000
 #define GRE_S 0x1000
+#define GRE_A 0x0080 /* PPTP acknowledgement number present */
 #define GRE_VER 0x0007
+#define ET_PPP 0x880B
 
 /* GRE, RFC 2784 section 2 with the key and sequence number fields of
  * RFC 2890 section 2. */
@@ -586,9 +604,21 @@ gre(const uint8_t *p, const uint8_t *end, const uint8_t **ip,
 	if (!need(p, end, 4))
 		return DECAP_TRUNCATED;
 	unsigned flags = rd16(p), proto = rd16(p + 2);
-	/* Version 1 is PPTP's enhanced GRE (RFC 2637 section 4.1), which
-	 * carries PPP; RFC 1701 source routing is obsolete (RFC 2784
-	 * section 2.1 has receivers discard it). */
+	/* Version 1 is PPTP's enhanced GRE (RFC 2637 section 4.1): key
+	 * always present (payload length, call id), optional sequence and
+	 * acknowledgement numbers, PPP inside. */
+	if ((flags & GRE_VER) == 1) {
+		if (proto != ET_PPP || !(flags & GRE_K) || (flags & (GRE_C | GRE_R)))
+			return DECAP_NOT_IP;
+		size_t h1 = 8 + ((flags & GRE_S) ? 4 : 0) + ((flags & GRE_A) ? 4 : 0);
+		if (!need(p, end, h1))
+			return DECAP_TRUNCATED;
+		if (rd16(p + 4) == 0)
+			return DECAP_NOT_IP; /* acknowledgement only */
+		return ppp(p + h1, end, ip, ip_len);
+	}
+	/* RFC 1701 source routing is obsolete (RFC 2784 section 2.1 has
+	 * receivers discard it). */
 	if ((flags & GRE_VER) != 0 || (flags & GRE_R) != 0)
 		return DECAP_NOT_IP;
 	size_t hl = 4;

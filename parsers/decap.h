@@ -74,7 +74,8 @@ struct decap_ip {
 	uint32_t ip_len;      /* total length the header claims */
 	int truncated;        /* caplen shorter than the IP length */
 	/* fragments */
-	int is_fragment;      /* IPv4 MF or offset != 0, IPv6 fragment header */
+	int is_fragment;      /* IPv4 MF or offset != 0, IPv6 fragment header
+	                         (not an atomic one, RFC 6946: stepped over) */
 	uint32_t frag_offset; /* in bytes */
 	int more_frags;
 	uint32_t frag_id;     /* IPv4 id, or IPv6 identification */

@@ -9,7 +9,7 @@ anoms = "--anomalies" in sys.argv
 for line in sys.stdin:
     m = json.loads(line)
     if anoms:
-        print(" ".join(sorted(m["anomalies"])))
+        print(" ".join(sorted(m["anomalies"])) or "-")
         continue
     what = m["method"] if "method" in m else str(m["status"])
     cid = m["call_id"] if m["call_id"] is not None else "-"

@@ -1,0 +1,122 @@
+#!/bin/sh
+# Command-line behaviour: inputs, errors and exit codes, BPF and fragments,
+# stdin, several files, batch silence.  Usage: tests/cli.sh SIPWATCH
+set -u
+bin=${1:?usage: cli.sh SIPWATCH}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+nmsgs() { python3 tests/msgs.py <"$1" | wc -l; }
+
+# expect_exit CODE STDERR-REGEX -- ARGS...
+expect_exit() {
+	want=$1 re=$2
+	shift 3
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		bad "sipwatch $*: exit $got, want $want ($(head -c 300 "$tmp/err"))"
+	elif ! grep -Eq "$re" "$tmp/err"; then
+		bad "sipwatch $*: stderr does not match /$re/: $(head -c 300 "$tmp/err")"
+	else
+		ok
+	fi
+}
+
+# Set-up errors: exit 1 with a message naming the problem.
+expect_exit 1 'no-such\.pcap' -- -r "$tmp/no-such.pcap"
+expect_exit 1 'bad filter expression' -- -r pcaps/udp-basic.pcap 'udp port'
+expect_exit 1 'nosuchif0' -- -i nosuchif0
+expect_exit 1 'no input' --
+expect_exit 1 'unknown limit' -- -r pcaps/udp-basic.pcap --limit nosuch=1
+
+# An unsupported link type is named (147 = USER0).
+python3 - "$tmp/user0.pcap" <<'PY'
+import struct, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 147))
+    f.write(struct.pack("<IIII", 0, 0, 4, 4) + b"abcd")
+PY
+expect_exit 1 'unsupported link type 147' -- -r "$tmp/user0.pcap"
+
+# A truncated capture: the packets before the damage are processed and
+# reported, the error names the file and the packet, exit 2.
+full=$(wc -c <pcaps/sipp-udp.pcap)
+head -c $((full - 100)) pcaps/sipp-udp.pcap >"$tmp/trunc.pcap"
+"$bin" -r "$tmp/trunc.pcap" --dump="$tmp/trunc.json" 2>"$tmp/err"
+rc=$?
+want=$(($(wc -l <pcaps/sipp-udp.msgs) - 1))
+if [ $rc -ne 2 ]; then bad "truncated file: exit $rc, want 2"
+elif ! grep -q "trunc.pcap: damaged after packet [0-9]" "$tmp/err"; then bad "truncated file: message: $(cat "$tmp/err")"
+elif [ "$(nmsgs "$tmp/trunc.json")" -ne "$want" ]; then bad "truncated file: $(nmsgs "$tmp/trunc.json") messages, want $want"
+else ok; fi
+
+# A corrupt record header (caplen far beyond the snaplen) is an error too.
+python3 - pcaps/udp-basic.pcap "$tmp/corrupt.pcap" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+off = 24
+for _ in range(3):      # skip three records
+    caplen = int.from_bytes(b[off + 8:off + 12], "little")
+    off += 16 + caplen
+b[off + 8:off + 12] = (0x7fffffff).to_bytes(4, "little")
+open(sys.argv[2], "wb").write(b)
+PY
+"$bin" -r "$tmp/corrupt.pcap" --dump="$tmp/c.json" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 2 ] || ! grep -q "damaged after packet 3" "$tmp/err" || [ "$(nmsgs "$tmp/c.json")" -ne 3 ]; then
+	bad "corrupt record: exit $rc, $(nmsgs "$tmp/c.json") messages: $(cat "$tmp/err")"
+else ok; fi
+
+# Batch mode prints nothing without requested output.
+"$bin" -r pcaps/udp-basic.pcap >"$tmp/out" 2>"$tmp/err"
+if [ $? -ne 0 ] || [ -s "$tmp/out" ] || [ -s "$tmp/err" ]; then bad "batch run is not silent"; else ok; fi
+
+# stdin, and several files in one run (in order).
+"$bin" -r - --dump="$tmp/stdin.json" <pcaps/udp-basic.pcap
+if python3 tests/msgs.py <"$tmp/stdin.json" | diff -q pcaps/udp-basic.msgs - >/dev/null; then ok; else bad "-r - differs"; fi
+"$bin" -r pcaps/udp-basic.pcap -r pcaps/tcp-split.pcap --dump="$tmp/two.json"
+cat pcaps/udp-basic.msgs pcaps/tcp-split.msgs >"$tmp/two.want"
+if python3 tests/msgs.py <"$tmp/two.json" | diff -q "$tmp/two.want" - >/dev/null; then ok; else bad "two -r files differ"; fi
+
+# A port filter keeps the later fragments of a fragmented datagram (the
+# expression is widened), and --no-frag-filter shows why that matters.
+"$bin" -r pcaps/ipv4-frag.pcap --dump="$tmp/f.json" udp port 5060
+if python3 tests/msgs.py <"$tmp/f.json" | diff -q pcaps/ipv4-frag.msgs - >/dev/null; then ok; else bad "port filter lost fragments"; fi
+"$bin" -r pcaps/ipv4-frag.pcap --dump="$tmp/nf.json" --no-frag-filter udp port 5060
+if [ "$(nmsgs "$tmp/nf.json")" -lt "$(wc -l <pcaps/ipv4-frag.msgs)" ]; then ok; else bad "--no-frag-filter kept every fragment: the widening test proves nothing"; fi
+"$bin" -r pcaps/ipv6-frag.pcap --dump="$tmp/f6.json" udp port 5060
+if python3 tests/msgs.py <"$tmp/f6.json" | diff -q pcaps/ipv6-frag.msgs - >/dev/null; then ok; else bad "port filter lost IPv6 fragments"; fi
+# ... and the user's filter still applies to the reassembled datagrams.
+"$bin" -r pcaps/ipv4-frag.pcap --dump="$tmp/h.json" udp port 9
+if [ "$(nmsgs "$tmp/h.json")" -eq 0 ]; then ok; else bad "reassembled datagrams escaped the user's filter"; fi
+
+# Every --dump line is JSON with the documented fields.
+"$bin" -r pcaps/sdes-udp.pcap --dump="$tmp/s.json" --stats="$tmp/st.json"
+if python3 - "$tmp/s.json" "$tmp/st.json" <<'PY'
+import json, sys
+need = ["ts", "frame", "src", "sport", "dst", "dport", "ip", "transport",
+        "call_id", "cseq", "from", "to", "body_len", "anomalies"]
+n = 0
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    for k in need:
+        assert k in m, k
+    assert ("method" in m) != ("status" in m)
+    if "method" in m:
+        assert "ruri" in m
+    n += 1
+assert n > 0
+crypto = [json.loads(l) for l in open(sys.argv[1])]
+assert any(m.get("sdp", {}).get("crypto", 0) > 0 for m in crypto), "no a=crypto seen"
+st = json.load(open(sys.argv[2]))
+assert st["sip"]["messages"] == n, (st["sip"]["messages"], n)
+PY
+then ok; else bad "dump/stats fields"; fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

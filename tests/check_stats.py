@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """check_stats.py EXPECTED STATS: EXPECTED holds lines `dotted.path value`
-(e.g. `tls.flows 2`, `tcp.midstream_pickups 1`); each must equal the value
+(e.g. `tls/flows 2`, `tls/sni/sip.example.com 1`; the separator is "/" since keys may hold dots); each must equal the value
 at that path in the --stats JSON.  Prints every mismatch; exit 1 on any."""
 import json
 import sys
@@ -13,7 +13,7 @@ for line in open(sys.argv[1]):
         continue
     path, want = line.split(None, 1)
     cur = stats
-    for part in path.split("."):
+    for part in path.split("/"):
         cur = cur.get(part) if isinstance(cur, dict) else None
     if str(cur) != want:
         print(f"  {path}: want {want}, got {cur}")

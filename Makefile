@@ -86,7 +86,14 @@ demo: deps
 	$(BUILD)/sipwatch -r pcaps/demo.pcap --dump=$(BUILD)/demo-messages.jsonl --stats=-
 	@echo "one JSON object per SIP message: $(BUILD)/demo-messages.jsonl"
 
-bench: $(BUILD)/sipwatch
+# Benchmark helpers (tests/bench/README.md), one .c each.
+BENCH_PROGS := $(addprefix $(BUILD)/bench/,gen_bench pcap_floor nids_floor runstat)
+
+$(BENCH_PROGS): $(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lnids -lpcap
+
+bench: $(BUILD)/sipwatch $(BENCH_PROGS)
 	tests/bench/bench.sh $(BUILD)/sipwatch
 
 install: $(BUILD)/sipwatch

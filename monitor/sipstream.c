@@ -20,7 +20,7 @@
 enum { SS_NEW, SS_SIP, SS_HUNT, SS_WS_HS, SS_WS, SS_TLS, SS_OTHER };
 
 /* How much undecided data a new direction may hold before giving up. */
-#define SNIFF_MAX 2048
+#define SNIFF_MAX 8192
 /* How much a hunting direction keeps while looking for a start line. */
 #define HUNT_KEEP 1024
 

@@ -24,7 +24,7 @@
  */
 #define SIP_JUNK_WINDOW 512
 /* sip_sniff() never looks further than this. */
-#define SIP_SNIFF_WINDOW 1024
+#define SIP_SNIFF_WINDOW 8192
 /* sip_parse() returns an int: inputs are parsed up to this many bytes. */
 #define SIP_PARSE_MAX_INPUT ((size_t)INT_MAX)
 
@@ -400,8 +400,8 @@ parse_status(struct sip_msg *m, const char *s, const char *e)
 		code = code * 10 + (uint32_t)(*p++ - '0');
 	if (p - d != 3 || (p < e && !is_wsp(*p)) || code < 100 || code > 699)
 		m->anomalies |= A(BAD_STATUS);
-	else
-		m->status = (uint16_t)code;
+	if (p - d == 3)
+		m->status = (uint16_t)code; /* kept even when out of range */
 	while (p < e && !is_wsp(*p))
 		p++;
 	p = skip_wsp(p, e);
@@ -855,22 +855,31 @@ sip_sniff(const char *buf, size_t len)
 	const char *e = buf + (len < SIP_SNIFF_WINDOW ? len : SIP_SNIFF_WINDOW);
 	while (p < e && (*p == '\r' || *p == '\n'))
 		p++;
-	/* Status-Line: "SIP/2.0" SP 3DIGIT. */
-	if (istarts(p, e, "SIP/2.0")) {
-		const char *d = skip_wsp(p + 7, e);
-		return d > p + 7 && e - d >= 3 && is_dig(d[0]) && is_dig(d[1]) &&
-		    is_dig(d[2]) && (e - d == 3 || !is_dig(d[3]));
+	const char *le = p;
+	while (le < e && *le != '\r' && *le != '\n')
+		le++;
+	/* Status-Line: "SIP/" version SP 3DIGIT (section 7.2). */
+	if (istarts(p, le, "SIP/")) {
+		const char *v = p;
+		while (v < le && !is_wsp(*v))
+			v++;
+		if (!is_proto_ver(p, v))
+			return 0;
+		const char *d = skip_wsp(v, le);
+		return d > v && le - d >= 3 && is_dig(d[0]) && is_dig(d[1]) &&
+		    is_dig(d[2]) && (le - d == 3 || !is_dig(d[3]));
 	}
-	/* Request-Line: token SP ... SP "SIP/2.0", within the first line. */
-	const char *t = skip_tok(p, e);
-	if (t == p || t == e || *t != ' ')
+	/* Request-Line (section 7.1): the line's last word is "SIP/" version
+	 * and at least two words (method, Request-URI) come before it.
+	 * Junk before the method is the parser's to report. */
+	const char *ve = rtrim_wsp(p, le);
+	const char *vs = ve;
+	while (vs > p && !is_wsp(vs[-1]))
+		vs--;
+	if (vs == p || !istarts(vs, ve, "SIP/") || !is_proto_ver(vs, ve))
 		return 0;
-	for (const char *q = t; q < e && *q != '\n' && *q != '\r'; q++) {
-		if (*q != ' ' || !istarts(q + 1, e, "SIP/2.0"))
-			continue;
-		const char *a = q + 8;
-		if (a == e || is_lws(*a))
-			return 1;
-	}
-	return 0;
+	const char *q = rtrim_wsp(p, vs);
+	while (q > p && !is_wsp(q[-1]))
+		q--; /* start of the Request-URI */
+	return rtrim_wsp(p, q) > p;
 }

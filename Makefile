@@ -20,6 +20,8 @@ ifeq ($(SANITIZE),1)
 BUILD   := build/san
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp,print_suppressions=0
+export UBSAN_OPTIONS = print_stacktrace=1,halt_on_error=1
 endif
 
 PREFIX  ?= /usr/local

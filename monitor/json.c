@@ -214,9 +214,13 @@ void
 json_u64(struct json *j, uint64_t v)
 {
 	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
+	char *e = b + sizeof(b), *q = e;
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
 	value_start(j);
-	put(j, b, (size_t)n);
+	put(j, q, (size_t)(e - q));
 }
 
 void

@@ -285,7 +285,13 @@ tcp4(struct pipeline *p, const uint8_t *ip, size_t iplen, const struct decap_ip 
 		tcpflow_forget(p, &m);
 		return;
 	}
-	if (known || nidsglue_has_stream(&m))
+	if (known)
+		return;
+	/* Only a segment with data, FIN or RST can matter to our reassembly,
+	 * and only then is it worth asking libnids again. */
+	if (ipi->l4_len <= doff && !(fl & 0x05))
+		return;
+	if (nidsglue_has_stream(&m))
 		return;
 	if (doff <= ipi->l4_len && (ipi->l4_len > doff || (fl & 0x05)))
 		tcpflow_segment(p, &m, ipi->l4, ipi->l4_len);

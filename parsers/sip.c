@@ -257,6 +257,10 @@ sip_hdr_lookup(struct span name)
 	if (name.len > HDR_MAX_NAME)
 		return SIP_H_OTHER;
 	unsigned char c0 = lower(name.p[0]);
+	/* Most senders write the canonical spelling: one memcmp decides. */
+	for (const uint8_t *id = hdr_by_len[name.len]; *id != SIP_H_OTHER; id++)
+		if (memcmp(name.p, hdr_tab[*id].name, name.len) == 0)
+			return (enum sip_hdr_id)*id;
 	for (const uint8_t *id = hdr_by_len[name.len]; *id != SIP_H_OTHER; id++) {
 		const char *n = hdr_tab[*id].name;
 		if (lower(n[0]) != c0)
@@ -279,6 +283,11 @@ sip_hdr_get(const struct sip_msg *msg, enum sip_hdr_id id)
 	return msg->headers[msg->first[id]].value;
 }
 
+/* Bytes that matter when splitting a list: the rest are skipped fast. */
+static const uint8_t list_special[256] = {
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, [','] = 1,
+};
+
 int
 sip_list_next(struct span value, uint32_t *pos, struct span *elem)
 {
@@ -297,6 +306,10 @@ sip_list_next(struct span value, uint32_t *pos, struct span *elem)
 	/* RFC 3261 section 7.3.1: commas separate elements except inside a
 	 * quoted-string (with quoted-pair escapes) or a <URI>. */
 	for (; p < e; p++) {
+		while (p < e && !list_special[(unsigned char)*p])
+			p++;
+		if (p == e)
+			break;
 		char c = *p;
 		if (quoted) {
 			if (c == '\\' && p + 1 < e)

@@ -10,9 +10,8 @@ lower(unsigned char c)
 }
 
 int
-span_ieq(struct span s, const char *lit)
+span_ieq_n(struct span s, const char *lit, size_t n)
 {
-	size_t n = strlen(lit);
 	if (n != s.len)
 		return 0;
 	for (size_t i = 0; i < n; i++)
@@ -31,11 +30,8 @@ span_eq(struct span s, const char *lit)
 int
 span_istarts(struct span s, const char *lit)
 {
-	size_t n = strlen(lit);
-	if (n > s.len)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
+	for (uint32_t i = 0; lit[i] != '\0'; i++)
+		if (i >= s.len || lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
 			return 0;
 	return 1;
 }

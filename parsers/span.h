@@ -32,8 +32,18 @@ span_empty(struct span s)
 	return s.len == 0;
 }
 
-/* 1 if s equals the NUL-terminated lit, case-insensitively (ASCII). */
-int span_ieq(struct span s, const char *lit);
+/* 1 if s equals lit[0..n), case-insensitively (ASCII). */
+int span_ieq_n(struct span s, const char *lit, size_t n);
+
+/* 1 if s equals the NUL-terminated lit, case-insensitively (ASCII).
+ * Inline so that the length of a literal is known at compile time and a
+ * length mismatch costs nothing. */
+static inline int
+span_ieq(struct span s, const char *lit)
+{
+	size_t n = __builtin_strlen(lit);
+	return n == s.len && span_ieq_n(s, lit, n);
+}
 /* 1 if s equals lit exactly. */
 int span_eq(struct span s, const char *lit);
 /* 1 if s begins with lit, case-insensitively. */

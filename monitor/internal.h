@@ -5,7 +5,7 @@
 #ifndef SIPWATCH_INTERNAL_H
 #define SIPWATCH_INTERNAL_H
 
-#include "monitor/flowtab.h"
+#include "rules/flowtab.h"
 #include "monitor/pipeline.h"
 #include "parsers/tls.h"
 

@@ -1,5 +1,5 @@
 /* flowtab.c - see flowtab.h. */
-#include "monitor/flowtab.h"
+#include "rules/flowtab.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,11 @@
 /*
- * main.c - sipwatch command line: inputs, outputs, the capture loop.
+ * main.c - sipwatch command line: configuration, inputs, outputs, the
+ * capture loop.
  *
- * Exit status: 0 success; 1 usage or set-up error (bad option, unreadable
- * or unsupported input, bad filter, missing interface); 2 an input was
- * truncated or corrupt (everything before the damage was processed and
- * reported).
+ * Exit status: 0 success; 1 usage or set-up error (bad option or config,
+ * unreadable or unsupported input, bad filter, missing interface); 2 an
+ * input was truncated or corrupt (everything before the damage was
+ * processed and reported); 3 alerts at or above --fail-on occurred.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,15 +18,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monitor/alerts.h"
 #include "monitor/capture.h"
 #include "monitor/dump.h"
 #include "monitor/json.h"
 #include "monitor/pipeline.h"
+#include "rules/config.h"
+#include "rules/rules.h"
 
 #define SIPWATCH_VERSION "0.1.0"
 
 #define EXIT_SETUP 1
 #define EXIT_INPUT 2
+#define EXIT_ALERTS 3
+#define MAX_SINKS 16
 
 static volatile sig_atomic_t stop;
 static pcap_t *live_handle;
@@ -48,13 +54,56 @@ struct app {
 	int progress;
 	uint64_t msgs_at_last;
 	struct timespec last_prog;
+	struct rule_engine *eng;
+	struct sink *sinks[MAX_SINKS];
+	int nsinks;
+	int max_sev; /* highest alert severity seen, -1 none */
 };
+
+static void
+rule_pkt_from(struct rule_pkt *r, const struct pkt_meta *m)
+{
+	r->ts = m->ts;
+	r->frame = m->frame;
+	r->ipver = m->ipver;
+	r->transport = m->transport;
+	r->ws = m->ws;
+	memcpy(r->src, m->src, 16);
+	memcpy(r->dst, m->dst, 16);
+	r->sport = m->sport;
+	r->dport = m->dport;
+}
+
+static void
+on_alert(void *ud, const struct rule_alert *al)
+{
+	struct app *a = ud;
+	if (al->severity > a->max_sev)
+		a->max_sev = al->severity;
+	for (int i = 0; i < a->nsinks; i++)
+		sink_write(a->sinks[i], al);
+}
+
+static void
+on_tls(void *ud, const struct pkt_meta *m, uint16_t version, const char *sni)
+{
+	struct app *a = ud;
+	struct rule_pkt r;
+	(void)version, (void)sni;
+	rule_pkt_from(&r, m);
+	rule_engine_tls(a->eng, &r);
+}
 
 static void
 on_msg(void *ud, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *sum, unsigned mon_anoms)
 {
 	struct app *a = ud;
+	if (a->eng) {
+		struct rule_pkt r;
+		rule_pkt_from(&r, m);
+		rule_engine_message(a->eng, &r, msg, sum);
+	}
 	if (a->dump == NULL || a->dump_err)
 		return;
 	json_reset(&a->j);
@@ -79,14 +128,23 @@ usage(FILE *f)
 	    "  -B MIB             live: kernel buffer size in MiB\n"
 	    "  --no-frag-filter   apply the BPF expression as given (by default it is\n"
 	    "                     widened so IP fragments behind a port filter pass)\n"
+	    "Rules:\n"
+	    "  -c FILE            YAML rules configuration (default: built-in rules)\n"
+	    "  --check-config     validate the configuration and exit 0 or 1\n"
+	    "  --fail-on SEV      exit 3 if an alert of SEV or higher occurred\n"
+	    "                     (info, low, medium, high, critical)\n"
 	    "Output:\n"
+	    "  -o json[:PATH]     alerts as JSON lines (default path: stdout); repeatable\n"
+	    "  -o text[:PATH]     alerts as readable lines; with no -o, --dump or --stats,\n"
+	    "                     text alerts go to stdout\n"
 	    "  --dump=PATH        one JSON object per SIP message (- is stdout)\n"
 	    "  --stats=PATH       one JSON object of counters at the end (- is stdout)\n"
 	    "  --no-ui            batch mode (the default when stdout is not a terminal)\n"
 	    "  --limit NAME=N     override a limit; repeatable; --limit help lists them\n"
 	    "  -h, --help         this help;  -V, --version  the version\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 usage or set-up error, 2 damaged input.\n");
+	    "Exit status: 0 ok, 1 usage or set-up error, 2 damaged input,\n"
+	    "3 alerts at or above --fail-on.\n");
 }
 
 struct limit {
@@ -296,7 +354,7 @@ join_args(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	enum { O_DUMP = 256, O_STATS, O_NOUI, O_UI, O_LIMIT, O_NOFRAG };
+	enum { O_DUMP = 256, O_STATS, O_NOUI, O_UI, O_LIMIT, O_NOFRAG, O_CHECK, O_FAILON };
 	static const struct option lopts[] = {
 		{ "dump", required_argument, NULL, O_DUMP },
 		{ "stats", required_argument, NULL, O_STATS },
@@ -304,6 +362,8 @@ main(int argc, char **argv)
 		{ "ui", no_argument, NULL, O_UI },
 		{ "limit", required_argument, NULL, O_LIMIT },
 		{ "no-frag-filter", no_argument, NULL, O_NOFRAG },
+		{ "check-config", no_argument, NULL, O_CHECK },
+		{ "fail-on", required_argument, NULL, O_FAILON },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -313,13 +373,17 @@ main(int argc, char **argv)
 	const char *iface = NULL, *dump_path = NULL, *stats_path = NULL;
 	struct capture_live_opts lo = { 262144, 1, 0 };
 	struct pipeline_cfg cfg;
-	int widen = 1, c;
-	char err[512];
+	int widen = 1, c, check = 0, fail_on = -1;
+	const char *conf_path = NULL;
+	const char *outs[MAX_SINKS];
+	int nouts = 0;
+	int limits_given = 0;
+	char err[1024];
 
 	if (files == NULL)
 		return EXIT_SETUP;
 	pipeline_cfg_default(&cfg);
-	while ((c = getopt_long(argc, argv, "+r:i:s:pB:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:i:s:pB:c:o:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			files[nfiles++] = optarg;
@@ -348,6 +412,27 @@ main(int argc, char **argv)
 				return EXIT_SETUP;
 			}
 			break;
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'o':
+			if (nouts >= MAX_SINKS) {
+				fprintf(stderr, "sipwatch: at most %d -o outputs\n", MAX_SINKS);
+				return EXIT_SETUP;
+			}
+			outs[nouts++] = optarg;
+			break;
+		case O_CHECK:
+			check = 1;
+			break;
+		case O_FAILON:
+			fail_on = rule_severity_parse(optarg);
+			if (fail_on < 0) {
+				fprintf(stderr, "sipwatch: --fail-on: unknown severity \"%s\" "
+				    "(info, low, medium, high, critical)\n", optarg);
+				return EXIT_SETUP;
+			}
+			break;
 		case O_DUMP:
 			dump_path = optarg;
 			break;
@@ -363,6 +448,7 @@ main(int argc, char **argv)
 		case O_LIMIT:
 			if (limit_set(&cfg, optarg) != 0)
 				return EXIT_SETUP;
+			limits_given = 1;
 			break;
 		case O_NOFRAG:
 			widen = 0;
@@ -378,6 +464,21 @@ main(int argc, char **argv)
 			return EXIT_SETUP;
 		}
 	}
+	struct rule_config *rc = conf_path ? rule_config_load(conf_path, err, sizeof(err)) :
+	    rule_config_default(err, sizeof(err));
+	if (rc == NULL) {
+		fprintf(stderr, "sipwatch: %s\n", err);
+		return EXIT_SETUP;
+	}
+	if (check) {
+		printf("%s: OK\n", conf_path ? conf_path : "built-in rules");
+		rule_config_free(rc);
+		return 0;
+	}
+	/* The configuration's malformed limits are the parser's limits;
+	 * --limit on the command line wins. */
+	if (!limits_given)
+		cfg.sip = rc->limits;
 	if (nfiles == 0 && iface == NULL) {
 		fprintf(stderr, "sipwatch: no input: give -r FILE or -i IFACE\n");
 		usage(stderr);
@@ -393,6 +494,22 @@ main(int argc, char **argv)
 	struct app a;
 	memset(&a, 0, sizeof(a));
 	json_init(&a.j);
+	a.max_sev = -1;
+	if (nouts == 0 && dump_path == NULL && stats_path == NULL)
+		outs[nouts++] = "text";
+	for (int i = 0; i < nouts; i++) {
+		a.sinks[a.nsinks] = sink_open(outs[i], err, sizeof(err));
+		if (a.sinks[a.nsinks] == NULL) {
+			fprintf(stderr, "sipwatch: %s\n", err);
+			return EXIT_SETUP;
+		}
+		a.nsinks++;
+	}
+	a.eng = rule_engine_new(rc, on_alert, &a, err, sizeof(err));
+	if (a.eng == NULL) {
+		fprintf(stderr, "sipwatch: %s\n", err);
+		return EXIT_SETUP;
+	}
 	a.dump_path = dump_path;
 	if (dump_path && (a.dump = open_out(dump_path)) == NULL)
 		return EXIT_SETUP;
@@ -425,6 +542,7 @@ main(int argc, char **argv)
 	}
 
 	cfg.on_msg = on_msg;
+	cfg.on_tls = on_tls;
 	cfg.ud = &a;
 	a.pl = pipeline_new(&cfg, err, sizeof(err));
 	if (a.pl == NULL) {
@@ -448,10 +566,14 @@ main(int argc, char **argv)
 			status = r;
 	}
 	pipeline_finish(a.pl);
+	rule_engine_finish(a.eng);
+	for (int i = 0; i < a.nsinks; i++)
+		if (sink_close(a.sinks[i]) != 0)
+			status = status ? status : EXIT_SETUP;
 
 	if (stats_path) {
 		FILE *sf = open_out(stats_path);
-		if (sf == NULL || stats_write(pipeline_stats(a.pl), sf) != 0) {
+		if (sf == NULL || stats_write(pipeline_stats(a.pl), rule_engine_stats(a.eng), sf) != 0) {
 			if (sf)
 				fprintf(stderr, "sipwatch: %s: %s\n", stats_path, strerror(errno));
 			status = status ? status : EXIT_SETUP;
@@ -473,7 +595,11 @@ main(int argc, char **argv)
 	free(caps);
 	capture_reasm_free(rf);
 	pipeline_free(a.pl);
+	rule_engine_free(a.eng);
+	rule_config_free(rc);
 	json_free(&a.j);
+	if (status == 0 && fail_on >= 0 && a.max_sev >= fail_on)
+		status = EXIT_ALERTS;
 	free(expr);
 	free(user_expr);
 	free(files);

@@ -56,6 +56,9 @@ struct pipeline_cfg {
 	uint64_t buffer_budget;   /* bytes held by all stream buffers */
 	uint32_t max_msg;         /* largest TCP SIP message */
 	pipeline_msg_fn on_msg;
+	/* A TLS flow was recognised (version 0 and sni "" when not seen). */
+	void (*on_tls)(void *ud, const struct pkt_meta *m, uint16_t version,
+	    const char *sni);
 	void *ud;
 };
 

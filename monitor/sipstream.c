@@ -236,6 +236,8 @@ process(struct sipstream *s, struct pipeline *p, const struct pkt_meta *m,
 				if (!(*conn_flags & CONN_TLS_COUNTED)) {
 					*conn_flags |= CONN_TLS_COUNTED;
 					stats_count_tls(&p->st, h.version, h.sni);
+					if (p->cfg.on_tls)
+						p->cfg.on_tls(p->cfg.ud, m, h.version, h.sni);
 				}
 				return n;
 			}
@@ -272,6 +274,8 @@ process(struct sipstream *s, struct pipeline *p, const struct pkt_meta *m,
 				if (!(*conn_flags & CONN_TLS_COUNTED)) {
 					*conn_flags |= CONN_TLS_COUNTED;
 					stats_count_tls(&p->st, 0, "");
+					if (p->cfg.on_tls)
+						p->cfg.on_tls(p->cfg.ud, m, 0, "");
 				}
 				return n;
 			}

@@ -7,6 +7,7 @@
 
 #include "monitor/json.h"
 #include "parsers/tls.h"
+#include "rules/rules.h"
 
 static const char *event_names[] = {
 #define STATS_E_NAME(id, n, d) n,
@@ -76,8 +77,38 @@ dlt_name(int dlt)
 	return n ? n : "unknown";
 }
 
+static void
+rules_json(struct json *j, const struct rule_stats *rs)
+{
+	uint64_t total = rs->alerts_custom;
+	for (unsigned r = 0; r < R__COUNT; r++)
+		total += rs->alerts[r];
+	json_key(j, "alerts");
+	json_obj_open(j);
+	json_ku64(j, "total", total);
+	json_key(j, "by_rule");
+	json_obj_open(j);
+	for (unsigned r = 0; r < R__COUNT; r++)
+		if (rs->alerts[r])
+			json_ku64(j, rule_name(r), rs->alerts[r]);
+	if (rs->alerts_custom)
+		json_ku64(j, "custom", rs->alerts_custom);
+	json_obj_close(j);
+	json_key(j, "by_severity");
+	json_obj_open(j);
+	for (int v = 0; v < SEV__COUNT; v++)
+		json_ku64(j, rule_severity_name(v), rs->by_severity[v]);
+	json_obj_close(j);
+	json_ku64(j, "suppressed_events", rs->suppressed);
+	json_ku64(j, "table_evictions", rs->table_evictions);
+	json_ku64(j, "pattern_limit_hits", rs->pattern_limit_hits);
+	json_ku64(j, "tls_flows", rs->tls_flows);
+	json_ku64(j, "cleartext_messages", rs->cleartext_msgs);
+	json_obj_close(j);
+}
+
 int
-stats_write(const struct stats *s, FILE *f)
+stats_write(const struct stats *s, const struct rule_stats *rs, FILE *f)
 {
 	struct json j;
 	json_init(&j);
@@ -192,6 +223,8 @@ stats_write(const struct stats *s, FILE *f)
 	json_ku64(&j, "dropped_interface", s->cap_ifdrop);
 	json_obj_close(&j);
 
+	if (rs)
+		rules_json(&j, rs);
 	json_obj_close(&j);
 	int r = j.oom ? -1 : json_write_line(&j, f);
 	json_free(&j);

@@ -93,7 +93,9 @@ struct stats {
 const char *stats_event_name(unsigned e);
 void stats_count_dlt(struct stats *s, int dlt);
 void stats_count_tls(struct stats *s, uint16_t version, const char *sni);
-/* Writes one JSON object and a newline.  Returns 0 or -1. */
-int stats_write(const struct stats *s, FILE *f);
+struct rule_stats;
+/* Writes one JSON object and a newline, with the rule engine's counters
+ * when rs is not NULL.  Returns 0 or -1. */
+int stats_write(const struct stats *s, const struct rule_stats *rs, FILE *f);
 
 #endif

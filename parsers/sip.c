@@ -639,14 +639,11 @@ check_header(struct sip_msg *m, unsigned id, struct span v, const struct sip_lim
 			check_cseq(m, v, lim, &st->cseq_method);
 		break;
 	case SIP_H_MAX_FORWARDS:
-		/* Max-Forwards = 1*DIGIT (section 20.22). */
-		if (v.len == 0)
+		/* Max-Forwards = 1*DIGIT, an integer in the range 0-255
+		 * (section 20.22; RFC 4475 section 3.1.2.4 counts 300 as
+		 * out of range). */
+		if (parse_u32(v, &n) != 0 || n > 255)
 			m->anomalies |= A(BAD_MAX_FORWARDS);
-		for (uint32_t i = 0; i < v.len; i++)
-			if (!is_dig(v.p[i])) {
-				m->anomalies |= A(BAD_MAX_FORWARDS);
-				break;
-			}
 		break;
 	case SIP_H_CONTENT_LENGTH:
 		/* Section 20.14; a second one is ambiguous framing (request

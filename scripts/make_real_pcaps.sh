@@ -4,7 +4,9 @@
 #
 # Usage: scripts/make_real_pcaps.sh [OUTDIR] [NAME ...]
 #   OUTDIR defaults to pcaps/; NAME is any of
-#   sipp-udp sipp-tcp kamailio-tls svwar-kamailio demo (default: all).
+#   sipp-udp sipp-tcp kamailio-tls svwar-kamailio demo sipp-invite-flood
+#   sipp-register-flood toll-fraud sdes-tls-mix weak-auth ipv6-scan
+#   (default: all).
 # Writes OUTDIR/NAME.pcap and OUTDIR/NAME.msgs (from tshark, via
 # tests/fixtures-tools/tshark_msgs.py; check them by hand after a rerun).
 #
@@ -15,7 +17,14 @@
 #   127.0.0.20 kamailio registrar    127.0.0.1  svmap/svwar/svcrack/sipsak
 #   127.0.0.31 kamailio TLS proxy A  127.0.0.32 kamailio TLS proxy B
 #   127.0.0.33 sipp UAC (TLS test)   127.0.0.34 sipp UAS (TLS test)
-#   127.0.0.66 toll-fraud caller
+#   127.0.0.66 toll-fraud caller (demo)
+#   127.0.0.41 sipp INVITE flooder   127.0.0.42 sipp UAS (flooded PBX)
+#   127.0.0.43 sipp REGISTER flooder (target 127.0.0.42 too)
+#   127.0.0.44 sipp phone 1001       127.0.0.45 sipp PBX (toll-fraud)
+#   127.0.0.46 sipp phone 1001       127.0.0.47 sipp PBX (sdes-tls-mix)
+#   127.0.0.48 sipp phone            127.0.0.49 sipp registrar (weak-auth)
+#   ::1        svmap -6 (port 5098) and sipp UAS (port 5060) (ipv6-scan)
+# The sipp scenarios (sipp-*.xml) are in tests/fixtures-tools/.
 # (svwar and svcrack 0.3.3 ignore -b and always send from 127.0.0.1; never
 # use -A with sipvicious: it contacts a host on the Internet.)
 #
@@ -27,7 +36,8 @@ set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$HERE/pcaps}
 [ $# -gt 0 ] && shift
-WANT=${*:-sipp-udp sipp-tcp kamailio-tls svwar-kamailio demo}
+WANT=${*:-sipp-udp sipp-tcp kamailio-tls svwar-kamailio demo sipp-invite-flood
+	sipp-register-flood toll-fraud sdes-tls-mix weak-auth ipv6-scan}
 FIX=$HERE/tests/fixtures-tools
 TMP=$(mktemp -d /tmp/sipwatch-pcaps.XXXXXX)
 PIDS=()
@@ -70,7 +80,7 @@ stop() {
 
 cap_start() { # NAME FILTER
 	rm -f "$TMP/$1.pcap"
-	bg 600 "tcpdump-$1" tcpdump -i lo -n -U -s 0 -w "$TMP/$1.pcap" "$2"
+	bg 600 "tcpdump-$1" tcpdump -i lo -n -U --immediate-mode -s 0 -w "$TMP/$1.pcap" "$2"
 	CAP_PID=$LAST_PID
 	local i
 	for i in $(seq 50); do
@@ -93,7 +103,7 @@ publish() { # NAME: copies the capture and writes its .msgs
 	log "$1: $(wc -l <"$OUT/$1.msgs") SIP messages"
 }
 
-wait_port() { # IP PORT PROTO(u|t)
+wait_port() { # IP PORT PROTO(u|t); IPv6 addresses in brackets
 	local i
 	for i in $(seq 50); do
 		ss -Hln"$3" "src $1:$2" | grep -q . && return 0
@@ -233,6 +243,125 @@ do_demo() {
 	publish demo
 }
 
+# uas_start NAME IP SIPP-ARGS...: a sipp server on IP:5060/udp in the
+# background (UAS_PID), once it listens.  IPv6: IP in brackets.
+uas_start() {
+	local name=$1 ip=$2
+	shift 2
+	bg 120 "$name" sipp -i "${ip//[\[\]]/}" -bind_local -p 5060 -nostdin "$@"
+	UAS_PID=$LAST_PID
+	wait_port "$ip" 5060 u
+}
+
+# uac_run NAME SIPP-ARGS...: a sipp client in the foreground (bounded),
+# from $TMP so that its files stay there.
+uac_run() {
+	local name=$1
+	shift
+	(cd "$TMP" && timeout 120 sipp -nostdin "$@" >"$TMP/$name.log" 2>&1 </dev/null)
+	local rc=$?
+	log "$name: sipp exit $rc"
+	return $rc
+}
+
+do_sipp_invite_flood() {
+	# sipp's built-in uac at 300 calls/s from one address to one PBX.
+	# 100 calls (~0.33 s): 600 at that rate would make a 1.6 MB capture.
+	cap_start sipp-invite-flood "host 127.0.0.41 or host 127.0.0.42"
+	uas_start flood-uas 127.0.0.42 -sn uas -m 100 || return 1
+	uac_run flood-uac -sn uac 127.0.0.42:5060 -i 127.0.0.41 -bind_local -p 5060 \
+		-r 300 -m 100 -d 0
+	stop "$UAS_PID"
+	cap_stop sipp-invite-flood
+	publish sipp-invite-flood
+}
+
+do_sipp_register_flood() {
+	# 300 REGISTERs at 200/s (1.5 s), users 2000..2299, all answered 200
+	local csv=$TMP/reg-users.csv
+	{ echo SEQUENTIAL; seq 2000 2299; } >"$csv"
+	cap_start sipp-register-flood "host 127.0.0.43 or host 127.0.0.42"
+	uas_start regflood-uas 127.0.0.42 -sf "$FIX/sipp-uas-register-200.xml" -m 300 || return 1
+	uac_run regflood-uac -sf "$FIX/sipp-uac-register-flood.xml" 127.0.0.42:5060 \
+		-i 127.0.0.43 -bind_local -p 5060 -inf "$csv" -r 200 -m 300
+	stop "$UAS_PID"
+	cap_stop sipp-register-flood
+	publish sipp-register-flood
+}
+
+do_toll_fraud() {
+	local uac=(127.0.0.45:5060 -i 127.0.0.44 -bind_local -p 5060 -m 1 -d 200)
+	local num
+	cap_start toll-fraud "host 127.0.0.44 or host 127.0.0.45"
+	# 1. digest-authenticated calls from 1001: international, premium,
+	#    internal; then one whose digest username (1006@, as sipsak sends
+	#    it) is not the From user 1001.  -auth_uri: the digest uri is the
+	#    Request-URI (sipp would put the address it sends to; it adds "sip:")
+	uas_start toll-uas-auth 127.0.0.45 -sf "$FIX/sipp-uas-invite-auth.xml" || return 1
+	for num in 00441632960001 +441632960002 011441632960003 19005550100 1002; do
+		uac_run "toll-$num" -sf "$FIX/sipp-uac-invite-auth.xml" "${uac[@]}" \
+			-s "$num" -au 1001 -ap secret1001 -auth_uri "$num@pbx.example.com"
+	done
+	uac_run toll-mismatch -sf "$FIX/sipp-uac-invite-auth.xml" "${uac[@]}" \
+		-s 1002 -au 1006@ -ap secret1006 -auth_uri 1002@pbx.example.com
+	stop "$UAS_PID"
+	# 2. a call answered 200 with no challenge and no Authorization
+	uas_start toll-uas-open 127.0.0.45 -sn uas || return 1
+	uac_run toll-noauth -sf "$FIX/sipp-uac-invite.xml" "${uac[@]}" -s 1003
+	stop "$UAS_PID"
+	cap_stop toll-fraud
+	publish toll-fraud
+}
+
+do_sdes_tls_mix() {
+	local uac=(127.0.0.47:5060 -i 127.0.0.46 -bind_local -p 5060 -m 1 -d 200)
+	cap_start sdes-tls-mix "host 127.0.0.46 or host 127.0.0.47"
+	# 1. RTP/SAVP offer and answer, each with an a=crypto SDES key
+	uas_start sdes-uas 127.0.0.47 -sf "$FIX/sipp-uas-invite-sdes.xml" || return 1
+	uac_run sdes-uac -sf "$FIX/sipp-uac-invite-sdes.xml" "${uac[@]}" -s 1002
+	stop "$UAS_PID"
+	# 2. a plain RTP/AVP call
+	uas_start avp-uas 127.0.0.47 -sn uas || return 1
+	uac_run avp-uac -sf "$FIX/sipp-uac-invite.xml" "${uac[@]}" -s 1003
+	stop "$UAS_PID"
+	cap_stop sdes-tls-mix
+	publish sdes-tls-mix
+}
+
+do_weak_auth() {
+	local uac=(127.0.0.49:5060 -i 127.0.0.48 -bind_local -p 5060 -m 1)
+	cap_start weak-auth "host 127.0.0.48 or host 127.0.0.49"
+	# 1. REGISTER with Authorization: Basic (user:pass), answered 200
+	uas_start basic-uas 127.0.0.49 -sf "$FIX/sipp-uas-register-200.xml" || return 1
+	uac_run basic-uac -sf "$FIX/sipp-uac-register-basic.xml" "${uac[@]}"
+	stop "$UAS_PID"
+	# 2. REGISTER, 401 (MD5), REGISTER with digest algorithm=MD5, 200
+	uas_start digest-uas 127.0.0.49 -sf "$FIX/sipp-uas-register-digest.xml" || return 1
+	uac_run digest-uac -sf "$FIX/sipp-uac-register-digest.xml" "${uac[@]}" \
+		-s 1001 -au 1001 -ap secret1001 -auth_uri pbx.example.com
+	stop "$UAS_PID"
+	cap_stop weak-auth
+	publish weak-auth
+}
+
+do_ipv6_scan() {
+	# svmap over IPv6 from [::1]:5098 to [::1]:5060 (sipp answering
+	# OPTIONS) and [::1]:5080 (nothing there: ICMPv6 port unreachable)
+	cap_start ipv6-scan "ip6 and host ::1 and (udp port 5060 or udp port 5080 or udp port 5098 or icmp6)"
+	uas_start scan6-uas '[::1]' -sf "$FIX/sipp-uas-options.xml" -m 1 || return 1
+	HOME=$TMP timeout 60 svmap -6 -b ::1 -P 5098 -p 5060,5080 ::1 </dev/null >"$TMP/svmap6.log" 2>&1
+	log "svmap -6 exit $?"
+	stop "$UAS_PID"
+	cap_stop ipv6-scan
+	publish ipv6-scan
+}
+
+# failed NAME: a capture could not be made; ends its tcpdump
+failed() {
+	stop "$CAP_PID"
+	log "$1: FAILED (KEEP_TMP=1 keeps the logs)"
+}
+
 mkdir -p "$OUT"
 for n in $WANT; do
 	case $n in
@@ -241,6 +370,12 @@ for n in $WANT; do
 	kamailio-tls) do_kamailio_tls || log "kamailio-tls: FAILED (see $TMP logs)" ;;
 	svwar-kamailio) do_svwar_kamailio ;;
 	demo) do_demo ;;
+	sipp-invite-flood) do_sipp_invite_flood || failed "$n" ;;
+	sipp-register-flood) do_sipp_register_flood || failed "$n" ;;
+	toll-fraud) do_toll_fraud || failed "$n" ;;
+	sdes-tls-mix) do_sdes_tls_mix || failed "$n" ;;
+	weak-auth) do_weak_auth || failed "$n" ;;
+	ipv6-scan) do_ipv6_scan || failed "$n" ;;
 	*) log "unknown capture $n" ;;
 	esac
 done

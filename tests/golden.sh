@@ -12,7 +12,11 @@ while read -r file args; do
 	want=pcaps/$name.msgs
 	label="$file${args:+ [$args]}"
 	# shellcheck disable=SC2086
-	if ! "$bin" -r "pcaps/$file" --dump="$tmp/dump" --stats="$tmp/stats" $args 2>"$tmp/err"; then
+	conf=
+	[ -f "pcaps/$name.yaml" ] && conf="-c pcaps/$name.yaml"
+	# shellcheck disable=SC2086
+	if ! "$bin" -r "pcaps/$file" --dump="$tmp/dump" --stats="$tmp/stats" \
+	    -o json:"$tmp/alerts" $conf $args 2>"$tmp/err"; then
 		echo "FAIL $label: sipwatch exited non-zero: $(cat "$tmp/err")"
 		fail=$((fail + 1))
 		continue
@@ -28,6 +32,15 @@ while read -r file args; do
 		python3 tests/msgs.py --anomalies <"$tmp/dump" >"$tmp/gota"
 		if ! diff -u "pcaps/$name.anomalies" "$tmp/gota" >"$tmp/diff"; then
 			echo "FAIL $label: anomalies differ from pcaps/$name.anomalies"
+			head -40 "$tmp/diff"
+			fail=$((fail + 1))
+			continue
+		fi
+	fi
+	if [ -f "pcaps/$name.alerts" ]; then
+		python3 tests/alerts.py <"$tmp/alerts" >"$tmp/gotal"
+		if ! diff -u "pcaps/$name.alerts" "$tmp/gotal" >"$tmp/diff"; then
+			echo "FAIL $label: alerts differ from pcaps/$name.alerts"
 			head -40 "$tmp/diff"
 			fail=$((fail + 1))
 			continue

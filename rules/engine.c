@@ -1,0 +1,1569 @@
+/*
+ * engine.c - see rules.h.
+ *
+ * State: one bounded table (rules/flowtab.h) per enabled rule, keyed by
+ * what the rule counts and suppresses on, plus one table of recent INVITEs
+ * for unauthenticated-call.  The tables run their clock in milliseconds of
+ * packet time; an entry idle for longer than its rule's window and
+ * suppression window expires.  An entry that leaves its table (expiry or
+ * eviction) with suppressed events still unreported emits the
+ * "N further events suppressed" alert then, so no count is lost silently.
+ *
+ * Sliding windows use WIN_SLOTS sub-buckets per key: an event is counted
+ * while it is within the last WIN_SLOTS - 1 full sub-buckets, so the
+ * window is exact to window/16 (events older than the window are never
+ * counted, events younger than window * 15/16 always are).
+ */
+#include "rules/rules.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "parsers/sdp.h"
+#include "parsers/sip_values.h"
+#include "rules/flowtab.h"
+
+#define KEY_MAX 128   /* key text kept per entry, NUL included */
+#define WIN_SLOTS 16
+#define MSG_MAX 640
+#define EXCERPT 96    /* bytes of packet text quoted in a message */
+/* unauthenticated-call: an INVITE is remembered at least as long as a
+ * proxy waits for its final response (Timer C, RFC 3261 section 16.6). */
+#define INVITE_KEEP_MS 180000
+#define TABLE_DEFAULT 65536
+
+static const char *const rule_names[R__COUNT] = {
+#define RULE_NAME(id, name, key, sev) name,
+	RULE_MAP(RULE_NAME)
+#undef RULE_NAME
+};
+
+/* ------------------------------------------------------------ hashing */
+
+static uint64_t
+fmix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t
+rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* Two independent 64-bit lanes: 128 bits of key identity, so distinct key
+ * texts sharing a table entry would need a 2^-128 collision. */
+static void
+hash128(const uint64_t seed[2], const char *s, size_t n, uint64_t out[2])
+{
+	uint64_t h1 = seed[0] ^ n, h2 = seed[1] ^ (n * 0x9e3779b97f4a7c15ULL);
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h1 = rotl((h1 ^ w) * 0x87c37b91114253d5ULL, 31);
+		h2 = rotl((h2 + w) * 0x4cf5ad432745937fULL, 29) ^ h1;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h1 = fmix(h1 ^ w);
+	h2 = fmix(h2 + w + h1);
+	out[0] = h1;
+	out[1] = h2;
+}
+
+/* ----------------------------------------------------- bounded strings */
+
+struct sb {
+	char *p;
+	size_t n, cap; /* cap includes the NUL */
+};
+
+/* Attacker bytes go into alert messages and keys: control bytes become
+ * '?' so a sink cannot be fed line breaks or escapes. */
+static void
+sb_putc(struct sb *b, char c)
+{
+	if (b->n + 1 >= b->cap)
+		return;
+	unsigned char u = (unsigned char)c;
+	b->p[b->n++] = (u < 0x20 || u == 0x7f) ? '?' : c;
+	b->p[b->n] = '\0';
+}
+
+static void
+sb_span(struct sb *b, struct span s)
+{
+	for (uint32_t i = 0; i < s.len && b->n + 1 < b->cap; i++)
+		sb_putc(b, s.p[i]);
+}
+
+static void
+sb_lspan(struct sb *b, struct span s)
+{
+	for (uint32_t i = 0; i < s.len && b->n + 1 < b->cap; i++) {
+		char c = s.p[i];
+		sb_putc(b, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c);
+	}
+}
+
+static void
+sb_str(struct sb *b, const char *s)
+{
+	while (*s && b->n + 1 < b->cap)
+		sb_putc(b, *s++);
+}
+
+static void
+sb_init(struct sb *b, char *buf, size_t cap)
+{
+	b->p = buf;
+	b->n = 0;
+	b->cap = cap;
+	buf[0] = '\0';
+}
+
+/* A quoted excerpt of packet text, bounded and cleaned. */
+static const char *
+excerpt(char *buf, size_t cap, struct span s)
+{
+	struct sb b;
+	sb_init(&b, buf, cap);
+	if (s.len + 1 > cap) {
+		struct span h = { s.p, (uint32_t)(cap > 4 ? cap - 4 : 0) };
+		sb_span(&b, h);
+		sb_str(&b, "...");
+	} else {
+		sb_span(&b, s);
+	}
+	return buf;
+}
+
+static const char *
+addr_str(char buf[INET6_ADDRSTRLEN], int ver, const uint8_t *a)
+{
+	if (inet_ntop(ver == 6 ? AF_INET6 : AF_INET, a, buf, INET6_ADDRSTRLEN) == NULL)
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+	return buf;
+}
+
+static const char *
+dur_str(char buf[24], uint32_t ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, 24, "%us", ms / 1000);
+	else
+		snprintf(buf, 24, "%ums", ms);
+	return buf;
+}
+
+/* "scheme:user@host" without parameters; host lower-cased (RFC 3261
+ * section 19.1.4: hosts compare case-insensitively, users do not). */
+static void
+sb_uri(struct sb *b, const struct sip_uri *u, struct span fallback)
+{
+	if (u->scheme_tok.len == 0) {
+		sb_span(b, fallback);
+		return;
+	}
+	sb_lspan(b, u->scheme_tok);
+	sb_putc(b, ':');
+	if (u->user.len) {
+		sb_span(b, u->user);
+		if (u->host.len)
+			sb_putc(b, '@');
+	}
+	sb_lspan(b, u->host);
+}
+
+static void
+sb_userhost(struct sb *b, const struct sip_uri *u)
+{
+	sb_span(b, u->user);
+	sb_putc(b, '@');
+	sb_lspan(b, u->host);
+}
+
+/* ------------------------------------------------------------ windows */
+
+struct win {
+	uint32_t n[WIN_SLOTS];
+	uint64_t sum;  /* of n[] */
+	int64_t head;  /* slot number of the newest sub-bucket */
+};
+
+static uint32_t
+win_width(uint32_t window_ms)
+{
+	uint32_t w = window_ms / WIN_SLOTS;
+	return w ? w : 1;
+}
+
+/* Adds one event at now and returns the events within the window. */
+static uint64_t
+win_add(struct win *w, int64_t now, uint32_t width)
+{
+	int64_t s = now / width;
+	if (s > w->head) {
+		if (s - w->head >= WIN_SLOTS) {
+			memset(w->n, 0, sizeof(w->n));
+			w->sum = 0;
+		} else {
+			for (int64_t i = w->head + 1; i <= s; i++) {
+				w->sum -= w->n[i % WIN_SLOTS];
+				w->n[i % WIN_SLOTS] = 0;
+			}
+		}
+		w->head = s;
+	}
+	/* A packet stamped earlier than the newest one (capture reordering)
+	 * joins the newest sub-bucket. */
+	uint32_t *c = &w->n[w->head % WIN_SLOTS];
+	if (*c < UINT32_MAX) {
+		(*c)++;
+		w->sum++;
+	}
+	return w->sum;
+}
+
+/* user-enumeration: distinct users per key, at most dcap kept. */
+struct dslot {
+	uint64_t h;
+	int64_t t; /* last seen; INT64_MIN when empty */
+};
+
+/* ------------------------------------------------------------- tables */
+
+struct rule_engine;
+
+/* Per rule and key: counting and suppression state. */
+struct kent {
+	struct ftab_node n; /* first: flowtab is intrusive */
+	int64_t last_alert;
+	int64_t crossed;    /* auth-bruteforce: last time over threshold */
+	uint64_t suppressed;
+	uint8_t alerted;
+	struct win w;
+	char key[KEY_MAX];
+	struct dslot d[];   /* user-enumeration only: dcap slots */
+};
+
+struct rtab {
+	struct ftab t;
+	int live;
+	int rule_id;           /* -1: custom */
+	const char *name;
+	const struct rule_common *c;
+	int64_t idle;          /* ms */
+	uint32_t dcap;
+	struct rule_engine *e;
+};
+
+/* unauthenticated-call: recent dialog-opening INVITEs by Call-ID. */
+struct inv {
+	struct ftab_node n;
+	uint8_t creds, challenged, done;
+	char domain[64];
+};
+
+struct custom_rt {
+	uint16_t hdr_id;   /* SIP_H_OTHER: compare names */
+	uint32_t name_len;
+};
+
+struct rule_engine {
+	const struct rule_config *cfg;
+	rule_alert_fn fn;
+	void *ud;
+	struct rule_stats *st; /* separate so the const accessor can refresh it */
+	uint64_t seed[2];
+	uint64_t plh_base;
+	struct timeval ts;     /* newest packet time */
+	int64_t now;
+	struct rtab rt[R__COUNT];
+	struct rtab *crt;
+	struct custom_rt *cinfo;
+	struct ftab inv;
+	int inv_live;
+	int64_t inv_idle;
+	size_t *dom_len;
+	int any_custom;
+	struct pattern *scan_any; /* prefilter: all scanner patterns as one */
+	char msg[MSG_MAX];
+};
+
+/* Key of an event before it is looked up. */
+enum { K_TEXT = 1, K_ADDR, K_PAIR };
+
+struct rkey {
+	struct ftab_key fk;
+	const char *prefix; /* K_ADDR */
+	char txt[KEY_MAX];  /* K_TEXT */
+};
+
+static void
+key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b)
+{
+	uint64_t h[2];
+	memset(&k->fk, 0, sizeof(k->fk));
+	hash128(e->seed, b->p, b->n, h);
+	memcpy(k->fk.a, h, sizeof(h));
+	k->fk.pa = tag;
+	k->fk.proto = K_TEXT;
+	if (b->p != k->txt)
+		memcpy(k->txt, b->p, b->n + 1);
+}
+
+static void
+key_addr(struct rkey *k, uint16_t tag, const char *prefix, int ver, const uint8_t *a)
+{
+	memset(&k->fk, 0, sizeof(k->fk));
+	memcpy(k->fk.a, a, ver == 6 ? 16 : 4);
+	k->fk.ver = (uint8_t)ver;
+	k->fk.pa = tag;
+	k->fk.proto = K_ADDR;
+	k->prefix = prefix;
+}
+
+static void
+key_pair(struct rkey *k, uint16_t tag, int ver, const uint8_t *a, const uint8_t *b)
+{
+	size_t n = ver == 6 ? 16 : 4;
+	memset(&k->fk, 0, sizeof(k->fk));
+	if (memcmp(a, b, n) > 0) {
+		const uint8_t *t = a;
+		a = b;
+		b = t;
+	}
+	memcpy(k->fk.a, a, n);
+	memcpy(k->fk.b, b, n);
+	k->fk.ver = (uint8_t)ver;
+	k->fk.pa = tag;
+	k->fk.proto = K_PAIR;
+}
+
+static void
+key_render(const struct rkey *k, char out[KEY_MAX])
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	switch (k->fk.proto) {
+	case K_ADDR:
+		snprintf(out, KEY_MAX, "%s%s", k->prefix ? k->prefix : "",
+		    addr_str(a, k->fk.ver, k->fk.a));
+		break;
+	case K_PAIR:
+		snprintf(out, KEY_MAX, "%s <-> %s", addr_str(a, k->fk.ver, k->fk.a),
+		    addr_str(b, k->fk.ver, k->fk.b));
+		break;
+	default:
+		memcpy(out, k->txt, KEY_MAX);
+		out[KEY_MAX - 1] = '\0';
+	}
+}
+
+static void emit(struct rule_engine *e, const struct rtab *rt, const char *key,
+    uint64_t count, int sev, const char *msg, const struct rule_pkt *p,
+    const struct sip_msg *m, const struct sip_summary *s);
+
+static void
+flush_entry(struct rtab *rt, struct kent *k)
+{
+	if (k->suppressed == 0)
+		return;
+	char m[64];
+	uint64_t n = k->suppressed;
+	k->suppressed = 0;
+	snprintf(m, sizeof(m), "%llu further events suppressed", (unsigned long long)n);
+	int sev = rt->c->severity;
+	emit(rt->e, rt, k->key, n, sev, m, NULL, NULL, NULL);
+}
+
+static void
+kent_release(void *ud, struct ftab_node *n, enum ftab_why why)
+{
+	struct rtab *rt = ud;
+	struct kent *k = (struct kent *)n;
+	if (why == FTAB_EVICTED)
+		rt->e->st->table_evictions++;
+	if (why == FTAB_EVICTED || why == FTAB_EXPIRED)
+		flush_entry(rt, k);
+	free(k);
+}
+
+static void
+inv_release(void *ud, struct ftab_node *n, enum ftab_why why)
+{
+	struct rule_engine *e = ud;
+	if (why == FTAB_EVICTED)
+		e->st->table_evictions++;
+	free(n);
+}
+
+static int64_t
+max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int
+rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
+    const struct rule_common *c, uint32_t dcap)
+{
+	rt->e = e;
+	rt->rule_id = id;
+	rt->name = name;
+	rt->c = c;
+	rt->dcap = dcap;
+	rt->idle = max64(c->window_ms, c->suppress_ms);
+	size_t cap = e->cfg->table_size ? e->cfg->table_size : TABLE_DEFAULT;
+	if (ftab_init(&rt->t, cap, kent_release, rt) != 0)
+		return -1;
+	rt->live = 1;
+	return 0;
+}
+
+/* Finds or creates the entry for k. */
+static struct kent *
+rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
+{
+	ftab_expire(&rt->t, e->now, rt->idle);
+	struct kent *ke = (struct kent *)ftab_find(&rt->t, &k->fk);
+	if (ke) {
+		ftab_touch(&rt->t, &ke->n, e->now);
+		return ke;
+	}
+	ke = malloc(sizeof(*ke) + rt->dcap * sizeof(struct dslot));
+	if (ke == NULL)
+		return NULL;
+	memset(ke, 0, sizeof(*ke));
+	ke->crossed = INT64_MIN;
+	ke->w.head = e->now / win_width(rt->c->window_ms);
+	for (uint32_t i = 0; i < rt->dcap; i++) {
+		ke->d[i].h = 0;
+		ke->d[i].t = INT64_MIN;
+	}
+	key_render(k, ke->key);
+	ke->n.key = k->fk;
+	ftab_insert(&rt->t, &ke->n, e->now);
+	return ke;
+}
+
+static struct kent *
+rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
+{
+	ftab_expire(&rt->t, e->now, rt->idle);
+	return (struct kent *)ftab_find(&rt->t, &k->fk);
+}
+
+/*
+ * An event on k that qualifies for an alert.  Returns the count the alert
+ * stands for, or 0 when the key alerted within the suppression window (the
+ * event is then added to the next alert's count).  first: for thresholded
+ * rules, the events in the window; it is the count when no earlier alert's
+ * events can be among them.
+ */
+static uint64_t
+decide(struct rule_engine *e, const struct rtab *rt, struct kent *k, uint64_t first)
+{
+	int64_t now = e->now;
+	if (k->alerted && now - k->last_alert < (int64_t)rt->c->suppress_ms) {
+		k->suppressed++;
+		e->st->suppressed++;
+		return 0;
+	}
+	uint64_t n = 1 + k->suppressed;
+	if (k->suppressed == 0 && first > 1 &&
+	    (!k->alerted || now - k->last_alert >= (int64_t)rt->c->window_ms))
+		n = first;
+	k->suppressed = 0;
+	k->alerted = 1;
+	k->last_alert = now;
+	return n;
+}
+
+static void
+emit(struct rule_engine *e, const struct rtab *rt, const char *key, uint64_t count,
+    int sev, const char *msg, const struct rule_pkt *p, const struct sip_msg *m,
+    const struct sip_summary *s)
+{
+	if (sev < 0 || sev >= SEV__COUNT)
+		sev = SEV_MEDIUM;
+	struct rule_alert a = {
+		.ts = e->ts,
+		.rule = rt->name,
+		.rule_id = rt->rule_id,
+		.severity = sev,
+		.message = msg,
+		.key = key,
+		.count = count,
+		.pkt = p,
+		.msg = m,
+		.sum = s,
+	};
+	if (rt->rule_id >= 0)
+		e->st->alerts[rt->rule_id]++;
+	else
+		e->st->alerts_custom++;
+	e->st->by_severity[sev]++;
+	if (e->fn)
+		e->fn(e->ud, &a);
+}
+
+/* -------------------------------------------------------- per message */
+
+struct ctx {
+	struct rule_engine *e;
+	const struct rule_pkt *p;
+	const struct sip_msg *m;
+	const struct sip_summary *s;
+	int dom_done;
+	const struct domain_def *dom;
+	char src[INET6_ADDRSTRLEN];
+};
+
+static const char *
+src_str(struct ctx *x)
+{
+	if (x->src[0] == '\0')
+		addr_str(x->src, x->p->ipver, x->p->src);
+	return x->src;
+}
+
+/* The domain of a message: Request-URI host for requests, To host for
+ * responses. */
+static const struct domain_def *
+domain(struct ctx *x)
+{
+	if (x->dom_done)
+		return x->dom;
+	x->dom_done = 1;
+	const struct rule_config *cfg = x->e->cfg;
+	struct span host = x->m->is_request ? x->s->ruri.host : x->s->to.uri.host;
+	if (host.len == 0)
+		return NULL;
+	for (size_t i = 0; i < cfg->n_domains; i++)
+		if (span_ieq_n(host, cfg->domains[i].name, x->e->dom_len[i])) {
+			x->dom = &cfg->domains[i];
+			break;
+		}
+	return x->dom;
+}
+
+static int
+in_refs(const struct rule_config *cfg, const struct net_refs *r, int ver, const uint8_t *a)
+{
+	for (uint16_t i = 0; i < r->n && i < CFG_MAX_REFS; i++) {
+		uint16_t idx = r->idx[i];
+		if (idx < cfg->n_networks && cfg->networks[idx].set &&
+		    cidr_set_match(cfg->networks[idx].set, ver, a))
+			return 1;
+	}
+	return 0;
+}
+
+static struct rtab *
+on(struct rule_engine *e, int id)
+{
+	return e->rt[id].live && e->cfg->r[id].enabled ? &e->rt[id] : NULL;
+}
+
+/* "INVITE" for a request, "404 response" for a response. */
+static const char *
+what(char *buf, size_t cap, const struct sip_msg *m)
+{
+	if (m->is_request)
+		return excerpt(buf, cap, m->method_tok);
+	snprintf(buf, cap, "%u response", m->status);
+	return buf;
+}
+
+/* A non-thresholded event: its count, or 0 when suppressed (or no memory). */
+static uint64_t
+event(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out)
+{
+	struct kent *ke = rtab_get(x->e, rt, k);
+	*out = ke;
+	return ke ? decide(x->e, rt, ke, 1) : 0;
+}
+
+/* A thresholded event: counted in the window; its alert count once over
+ * the threshold, else 0.  *inwin: the events in the window. */
+static uint64_t
+thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
+    uint64_t *inwin)
+{
+	struct kent *ke = rtab_get(x->e, rt, k);
+	*out = ke;
+	*inwin = 0;
+	if (ke == NULL)
+		return 0;
+	uint64_t c = win_add(&ke->w, x->e->now, win_width(rt->c->window_ms));
+	*inwin = c;
+	if (c <= rt->c->threshold)
+		return 0;
+	return decide(x->e, rt, ke, c);
+}
+
+static void
+fire(struct ctx *x, struct rtab *rt, struct kent *ke, uint64_t n, int sev)
+{
+	emit(x->e, rt, ke->key, n, sev, x->e->msg, x->p, x->m, x->s);
+}
+
+#define SAY(x, ...) snprintf((x)->e->msg, MSG_MAX, __VA_ARGS__)
+
+static void
+r_unknown_source(struct ctx *x, struct rtab *rt)
+{
+	const struct rule_config *cfg = x->e->cfg;
+	const struct rule_pkt *p = x->p;
+	const struct domain_def *d = NULL;
+	int bad = 0;
+	if (cfg->us_allow_from.n && !in_refs(cfg, &cfg->us_allow_from, p->ipver, p->src))
+		bad = 1;
+	else if ((d = domain(x)) != NULL && d->allow_from.n &&
+	    !in_refs(cfg, &d->allow_from, p->ipver, p->src))
+		bad = 2;
+	if (!bad)
+		return;
+	struct rkey k;
+	struct kent *ke;
+	key_addr(&k, 0, NULL, p->ipver, p->src);
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char w[32];
+	what(w, sizeof(w), x->m);
+	if (bad == 1)
+		SAY(x, "%s from %s, which is not in the allowed source networks", w, src_str(x));
+	else
+		SAY(x, "%s to domain %s from %s, which is not in the domain's allowed source networks",
+		    w, d->name, src_str(x));
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static int
+user_eq(struct span s, const char *u)
+{
+	size_t n = strlen(u);
+	return s.len == n && (n == 0 || memcmp(s.p, u, n) == 0);
+}
+
+static void
+r_disallowed_uri(struct ctx *x, struct rtab *rt)
+{
+	const struct rule_config *cfg = x->e->cfg;
+	const struct sip_msg *m = x->m;
+	const struct sip_summary *s = x->s;
+	/* Only requests whose Request-URI the caller chose as a destination;
+	 * REGISTER, ACK, BYE ... target a registrar or a Contact. */
+	if (m->method != SIP_M_INVITE && m->method != SIP_M_MESSAGE &&
+	    m->method != SIP_M_REFER && m->method != SIP_M_SUBSCRIBE)
+		return;
+	char w[32], ru[EXCERPT], pat[EXCERPT];
+	struct rkey k;
+	struct kent *ke;
+	struct sb b;
+	int i = cfg->du_deny.n ? pattern_list_match(&cfg->du_deny, m->ruri.p, m->ruri.len) : -1;
+	if (i >= 0) {
+		sb_init(&b, k.txt, sizeof(k.txt));
+		sb_span(&b, m->ruri);
+		key_text(x->e, &k, 0, &b);
+		uint64_t n = event(x, rt, &k, &ke);
+		if (n == 0)
+			return;
+		SAY(x, "%s to %s from %s matches deny pattern '%s'", what(w, sizeof(w), m),
+		    excerpt(ru, sizeof(ru), m->ruri), src_str(x),
+		    excerpt(pat, sizeof(pat), (struct span){ pattern_source(cfg->du_deny.v[i]),
+		        (uint32_t)strlen(pattern_source(cfg->du_deny.v[i])) }));
+		fire(x, rt, ke, n, rt->c->severity);
+		return;
+	}
+	if (cfg->n_du_users == 0)
+		return;
+	struct span user = s->has_auth && s->auth.username.len ? s->auth.username : s->from.uri.user;
+	if (user.len == 0)
+		return;
+	for (size_t u = 0; u < cfg->n_du_users; u++) {
+		const struct user_allow *ua = &cfg->du_users[u];
+		if (!user_eq(user, ua->user))
+			continue;
+		if (pattern_list_match(&ua->allow, m->ruri.p, m->ruri.len) >= 0)
+			return;
+		sb_init(&b, k.txt, sizeof(k.txt));
+		sb_span(&b, user);
+		sb_str(&b, " -> ");
+		sb_span(&b, m->ruri);
+		key_text(x->e, &k, 1, &b);
+		uint64_t n = event(x, rt, &k, &ke);
+		if (n == 0)
+			return;
+		SAY(x, "%s to %s from user %s (%s) matches none of the user's allowed patterns",
+		    what(w, sizeof(w), m), excerpt(ru, sizeof(ru), m->ruri), ua->user, src_str(x));
+		fire(x, rt, ke, n, rt->c->severity);
+		return;
+	}
+}
+
+static void
+say_flood(struct ctx *x, uint64_t inwin, const char *what_, const char *key,
+    const struct rule_common *c)
+{
+	char d[24];
+	SAY(x, "%llu %s %s within %s (threshold %u)", (unsigned long long)inwin, what_,
+	    key, dur_str(d, c->window_ms), c->threshold);
+}
+
+static void
+r_from_flood(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	/* Requests without a To tag open a dialog or stand alone (RFC 3261
+	 * section 12.1); in-dialog ACK and BYE carry the tag. */
+	if (!s->has_from || s->to.tag.len)
+		return;
+	struct rkey k;
+	struct kent *ke;
+	struct sb b;
+	uint64_t inwin;
+	sb_init(&b, k.txt, sizeof(k.txt));
+	sb_uri(&b, &s->from.uri, s->from.uri_tok);
+	key_text(x->e, &k, 0, &b);
+	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
+	if (n == 0)
+		return;
+	say_flood(x, inwin, "dialog-opening requests from", ke->key, rt->c);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static const char *
+transport_name(const struct rule_pkt *p)
+{
+	if (p->ws)
+		return "WebSocket";
+	switch (p->transport) {
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	case 132:
+		return "SCTP";
+	}
+	return "cleartext transport";
+}
+
+static void
+r_cleartext(struct ctx *x, struct rtab *rt)
+{
+	const struct rule_config *cfg = x->e->cfg;
+	const struct rule_pkt *p = x->p;
+	const struct domain_def *d = x->e->cfg->n_domains ? domain(x) : NULL;
+	int raised = 0;
+	if (d && d->require_tls)
+		raised = 1;
+	else if (cfg->cs_require_tls.n &&
+	    (in_refs(cfg, &cfg->cs_require_tls, p->ipver, p->src) ||
+	        in_refs(cfg, &cfg->cs_require_tls, p->ipver, p->dst)))
+		raised = 2;
+	struct rkey k;
+	struct kent *ke;
+	/* Raised and plain events are keyed apart: a low-severity alert must
+	 * not hide a policy violation between the same peers. */
+	key_pair(&k, (uint16_t)(raised != 0), p->ipver, p->src, p->dst);
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	int sev = rt->c->severity;
+	if (raised && sev < SEV_HIGH)
+		sev = SEV_HIGH;
+	char w[32];
+	SAY(x, "SIP signalling in cleartext over %s between %s (%s)%s%s%s", transport_name(p),
+	    ke->key, what(w, sizeof(w), x->m),
+	    raised == 1 ? ", domain " : raised == 2 ? ", a network that requires TLS" : "",
+	    raised == 1 ? d->name : "", raised == 1 ? " requires TLS" : "");
+	fire(x, rt, ke, n, sev);
+}
+
+static int
+callid_key(struct ctx *x, struct rkey *k)
+{
+	struct sb b;
+	if (x->s->call_id.len == 0)
+		return -1;
+	sb_init(&b, k->txt, sizeof(k->txt));
+	sb_span(&b, x->s->call_id);
+	key_text(x->e, k, 0, &b);
+	return 0;
+}
+
+static void
+r_sdes(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (!s->has_sdp || s->sdp.crypto_total == 0)
+		return;
+	struct rkey k;
+	struct kent *ke;
+	if (callid_key(x, &k) != 0)
+		return;
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char w[32];
+	/* RFC 4568 section 8.1: SDES keys are only as safe as the signalling
+	 * that carries them. */
+	SAY(x, "SDP in cleartext %s from %s carries %u SDES key line(s) (a=crypto) for call %s",
+	    what(w, sizeof(w), x->m), src_str(x), s->sdp.crypto_total, ke->key);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static void
+r_cleartext_media(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (!s->has_sdp)
+		return;
+	const struct sdp_media *md = NULL;
+	for (uint16_t i = 0; i < s->sdp.num_media && i < SDP_MAX_MEDIA; i++) {
+		const struct sdp_media *mi = &s->sdp.media[i];
+		/* Port 0 declines the stream (RFC 3264 section 6). */
+		if (mi->proto_class == SDP_PROTO_RTP && mi->port != 0 &&
+		    (span_ieq(mi->media, "audio") || span_ieq(mi->media, "video"))) {
+			md = mi;
+			break;
+		}
+	}
+	if (md == NULL)
+		return;
+	struct rkey k;
+	struct kent *ke;
+	if (callid_key(x, &k) != 0)
+		return;
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char w[32], mt[16], pr[32];
+	SAY(x, "%s from %s offers or answers plain RTP %s (%s) on port %u for call %s",
+	    what(w, sizeof(w), x->m), src_str(x), excerpt(mt, sizeof(mt), md->media),
+	    excerpt(pr, sizeof(pr), md->proto), md->port, ke->key);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static void
+r_scanner(struct ctx *x, struct rtab *rt)
+{
+	const struct rule_config *cfg = x->e->cfg;
+	const struct sip_msg *m = x->m;
+	if (cfg->scanner.n == 0)
+		return;
+	struct {
+		const char *name;
+		struct span v;
+	} h[4] = {
+		{ m->first[SIP_H_USER_AGENT] >= 0 ? "User-Agent" : "Server", x->s->user_agent },
+		{ "From", sip_hdr_get(m, SIP_H_FROM) },
+		{ "To", sip_hdr_get(m, SIP_H_TO) },
+		{ "Contact", sip_hdr_get(m, SIP_H_CONTACT) },
+	};
+	for (int i = 0; i < 4; i++) {
+		if (h[i].v.p == NULL)
+			continue;
+		if (x->e->scan_any) {
+			uint64_t lim = pattern_limit_hits();
+			if (!pattern_match(x->e->scan_any, h[i].v.p, h[i].v.len) &&
+			    pattern_limit_hits() == lim)
+				continue;
+		}
+		int pi = pattern_list_match(&cfg->scanner, h[i].v.p, h[i].v.len);
+		if (pi < 0)
+			continue;
+		struct rkey k;
+		struct kent *ke;
+		key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+		uint64_t n = event(x, rt, &k, &ke);
+		if (n == 0)
+			return;
+		char v[EXCERPT], w[32];
+		SAY(x, "%s from %s has %s '%s' matching scanner pattern '%s'",
+		    what(w, sizeof(w), m), src_str(x), h[i].name, excerpt(v, sizeof(v), h[i].v),
+		    pattern_source(cfg->scanner.v[pi]));
+		fire(x, rt, ke, n, rt->c->severity);
+		return;
+	}
+}
+
+static void
+r_src_count(struct ctx *x, struct rtab *rt, const char *noun)
+{
+	struct rkey k;
+	struct kent *ke;
+	uint64_t inwin;
+	key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
+	if (n == 0)
+		return;
+	say_flood(x, inwin, noun, ke->key, rt->c);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static void
+r_invite_flood(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (s->to.tag.len || !s->has_ruri)
+		return;
+	struct rkey k;
+	struct kent *ke;
+	struct sb b;
+	uint64_t inwin;
+	sb_init(&b, k.txt, sizeof(k.txt));
+	sb_userhost(&b, &s->ruri);
+	key_text(x->e, &k, 0, &b);
+	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
+	if (n == 0)
+		return;
+	say_flood(x, inwin, "dialog-opening INVITEs to", ke->key, rt->c);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+/* Keys of auth-bruteforce (shared by auth-breach). */
+static void
+bf_user_key(struct ctx *x, struct rkey *k)
+{
+	struct sb b;
+	sb_init(&b, k->txt, sizeof(k->txt));
+	sb_str(&b, "user ");
+	sb_userhost(&b, &x->s->to.uri);
+	key_text(x->e, k, 1, &b);
+}
+
+static void
+bf_count(struct ctx *x, struct rtab *rt, const struct rkey *k)
+{
+	const struct rule_common *c = &x->e->cfg->r[R_AUTH_BRUTEFORCE];
+	struct kent *ke = rtab_get(x->e, rt, k);
+	if (ke == NULL)
+		return;
+	uint64_t inwin = win_add(&ke->w, x->e->now, win_width(c->window_ms));
+	if (inwin <= c->threshold)
+		return;
+	ke->crossed = x->e->now;
+	if (!c->enabled)
+		return;
+	uint64_t n = decide(x->e, rt, ke, inwin);
+	if (n == 0)
+		return;
+	say_flood(x, inwin, "authentication failures (401/403/407) for", ke->key, c);
+	fire(x, rt, ke, n, c->severity);
+}
+
+static void
+r_auth_failure(struct ctx *x)
+{
+	struct rtab *rt = &x->e->rt[R_AUTH_BRUTEFORCE];
+	struct rkey k;
+	/* The client is where the failure response goes. */
+	key_addr(&k, 2, "src ", x->p->ipver, x->p->dst);
+	bf_count(x, rt, &k);
+	if (x->s->has_to && x->s->to.uri.host.len) {
+		bf_user_key(x, &k);
+		bf_count(x, rt, &k);
+	}
+}
+
+static void
+r_auth_breach(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (!span_eq(s->cseq_method, "REGISTER") && !span_eq(s->cseq_method, "INVITE"))
+		return;
+	struct rtab *bt = &x->e->rt[R_AUTH_BRUTEFORCE];
+	int64_t since = x->e->cfg->r[R_AUTH_BREACH].window_ms;
+	struct rkey k[2];
+	int nk = 0;
+	if (s->has_to && s->to.uri.host.len)
+		bf_user_key(x, &k[nk++]);
+	key_addr(&k[nk++], 2, "src ", x->p->ipver, x->p->dst);
+	for (int i = 0; i < nk; i++) {
+		struct kent *b = rtab_peek(x->e, bt, &k[i]);
+		if (b == NULL || b->crossed == INT64_MIN || x->e->now - b->crossed > since)
+			continue;
+		struct kent *ke;
+		uint64_t n = event(x, rt, &k[i], &ke);
+		if (n == 0)
+			return;
+		char cm[32], ua[KEY_MAX], cl[INET6_ADDRSTRLEN];
+		struct sb sb;
+		sb_init(&sb, ua, sizeof(ua));
+		sb_userhost(&sb, &s->to.uri);
+		SAY(x, "%u to %s for %s (client %s) after an authentication brute-force run against %s",
+		    x->m->status, excerpt(cm, sizeof(cm), s->cseq_method), ua,
+		    addr_str(cl, x->p->ipver, x->p->dst), ke->key);
+		fire(x, rt, ke, n, rt->c->severity);
+		return;
+	}
+}
+
+static void
+r_user_enum(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (!s->has_to)
+		return;
+	struct rkey k;
+	key_addr(&k, 0, NULL, x->p->ipver, x->p->dst);
+	struct kent *ke = rtab_get(x->e, rt, &k);
+	if (ke == NULL)
+		return;
+	char ub[KEY_MAX];
+	struct sb b;
+	uint64_t h[2];
+	sb_init(&b, ub, sizeof(ub));
+	sb_userhost(&b, &s->to.uri);
+	hash128(x->e->seed, b.p, b.n, h);
+	int64_t now = x->e->now, horizon = now - (int64_t)rt->c->window_ms;
+	uint32_t live = 0;
+	int found = -1, freei = -1;
+	for (uint32_t i = 0; i < rt->dcap; i++) {
+		if (ke->d[i].t > horizon) {
+			live++;
+			if (ke->d[i].h == h[0])
+				found = (int)i;
+		} else if (freei < 0) {
+			freei = (int)i;
+		}
+	}
+	if (found >= 0) {
+		ke->d[found].t = now;
+	} else if (freei >= 0) {
+		ke->d[freei].h = h[0];
+		ke->d[freei].t = now;
+		live++;
+	}
+	/* else: threshold + 1 distinct users are live, the most that matters. */
+	if (live <= rt->c->threshold)
+		return;
+	uint64_t n = decide(x->e, rt, ke, live);
+	if (n == 0)
+		return;
+	char d[24];
+	SAY(x, "%s received failure responses (401/403/404/407) for %u distinct users within %s (threshold %u)",
+	    ke->key, live, dur_str(d, rt->c->window_ms), rt->c->threshold);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static void
+inv_key(struct ctx *x, struct ftab_key *fk)
+{
+	uint64_t h[2];
+	memset(fk, 0, sizeof(*fk));
+	hash128(x->e->seed, x->s->call_id.p, x->s->call_id.len, h);
+	memcpy(fk->a, h, sizeof(h));
+}
+
+static void
+r_invite_track(struct ctx *x)
+{
+	struct rule_engine *e = x->e;
+	const struct domain_def *d = domain(x);
+	if (d == NULL || !d->require_auth || x->s->to.tag.len || x->s->call_id.len == 0)
+		return;
+	struct ftab_key fk;
+	inv_key(x, &fk);
+	ftab_expire(&e->inv, e->now, e->inv_idle);
+	struct inv *v = (struct inv *)ftab_find(&e->inv, &fk);
+	if (v == NULL) {
+		v = calloc(1, sizeof(*v));
+		if (v == NULL)
+			return;
+		v->n.key = fk;
+		snprintf(v->domain, sizeof(v->domain), "%s", d->name);
+		ftab_insert(&e->inv, &v->n, e->now);
+	} else {
+		ftab_touch(&e->inv, &v->n, e->now);
+	}
+	if (x->m->first[SIP_H_AUTHORIZATION] >= 0 || x->m->first[SIP_H_PROXY_AUTHORIZATION] >= 0)
+		v->creds = 1;
+}
+
+static void
+r_unauth_call(struct ctx *x, struct rtab *rt)
+{
+	struct rule_engine *e = x->e;
+	unsigned st = x->m->status;
+	if (e->inv.count == 0 || x->s->call_id.len == 0)
+		return;
+	int challenge = st == 401 || st == 407;
+	int answer = (st >= 180 && st < 190) || (st >= 200 && st < 300);
+	if (!challenge && !answer)
+		return;
+	if (!span_eq(x->s->cseq_method, "INVITE"))
+		return;
+	struct ftab_key fk;
+	inv_key(x, &fk);
+	ftab_expire(&e->inv, e->now, e->inv_idle);
+	struct inv *v = (struct inv *)ftab_find(&e->inv, &fk);
+	if (v == NULL)
+		return;
+	if (challenge) {
+		v->challenged = 1;
+		return;
+	}
+	if (v->done || v->creds || v->challenged)
+		return;
+	v->done = 1;
+	struct rkey k;
+	struct kent *ke;
+	if (callid_key(x, &k) != 0)
+		return;
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char rs[48];
+	SAY(x, "INVITE for call %s to domain %s (which requires authentication) answered %u %s without a challenge or credentials",
+	    ke->key, v->domain, st, excerpt(rs, sizeof(rs), x->m->reason));
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static void
+r_identity(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (!s->has_auth || s->auth.scheme != SIP_AUTH_DIGEST || s->auth.username.len == 0 ||
+	    !s->has_from)
+		return;
+	struct span u = s->auth.username, f = s->from.uri.user;
+	/* Some clients send "user@" or "user@realm" as the digest username;
+	 * the user part is what must match the From user. */
+	const char *at = memchr(u.p, '@', u.len);
+	if (at)
+		u.len = (uint32_t)(at - u.p);
+	if (u.len == f.len && (u.len == 0 || memcmp(u.p, f.p, u.len) == 0))
+		return;
+	struct rkey k;
+	struct kent *ke;
+	struct sb b;
+	sb_init(&b, k.txt, sizeof(k.txt));
+	sb_span(&b, u);
+	sb_putc(&b, '/');
+	sb_span(&b, f);
+	key_text(x->e, &k, 0, &b);
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char w[32], un[64], fu[64];
+	SAY(x, "%s from %s carries digest username '%s' but From user '%s'",
+	    what(w, sizeof(w), x->m), src_str(x), excerpt(un, sizeof(un), s->auth.username),
+	    excerpt(fu, sizeof(fu), f));
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+/* 0: fine; 1: not Digest; 2: MD5 where SHA-256 is required. */
+static int
+weak(const struct sip_auth *a, int need_sha)
+{
+	if (a->scheme != SIP_AUTH_DIGEST)
+		return 1;
+	/* RFC 8760 section 2: an absent algorithm means MD5. */
+	if (need_sha && (a->algorithm.len == 0 || span_ieq(a->algorithm, "MD5") ||
+	    span_ieq(a->algorithm, "MD5-sess")))
+		return 2;
+	return 0;
+}
+
+static void
+r_weak_auth(struct ctx *x, struct rtab *rt)
+{
+	const struct sip_summary *s = x->s;
+	if (!s->has_auth && !s->has_challenge)
+		return;
+	int need = x->e->cfg->wa_require_sha256;
+	if (!need && x->e->cfg->n_domains) {
+		const struct domain_def *d = domain(x);
+		need = d && d->require_sha256;
+	}
+	const struct sip_auth *a = NULL;
+	const char *hname = NULL;
+	int why = 0;
+	if (s->has_auth && (why = weak(&s->auth, need)) != 0) {
+		a = &s->auth;
+		hname = sip_hdr_name((enum sip_hdr_id)s->auth_hdr);
+	} else if (s->has_challenge && (why = weak(&s->challenge, need)) != 0) {
+		a = &s->challenge;
+		hname = sip_hdr_name((enum sip_hdr_id)s->challenge_hdr);
+	}
+	if (a == NULL)
+		return;
+	struct rkey k;
+	struct kent *ke;
+	key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char w[32], sc[32], al[32];
+	if (why == 1)
+		SAY(x, "%s from %s uses %s scheme %s instead of Digest%s", what(w, sizeof(w), x->m),
+		    src_str(x), hname, excerpt(sc, sizeof(sc), a->scheme_tok),
+		    a->scheme == SIP_AUTH_BASIC ? " (password in the clear)" : "");
+	else
+		SAY(x, "%s from %s uses %s digest algorithm %s where SHA-256 is required (RFC 8760)",
+		    what(w, sizeof(w), x->m), src_str(x), hname,
+		    a->algorithm.len ? excerpt(al, sizeof(al), a->algorithm) : "MD5 (absent)");
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static void
+r_malformed(struct ctx *x, struct rtab *rt)
+{
+	uint64_t an = x->s->anomalies;
+	struct rkey k;
+	struct kent *ke;
+	key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	char list[400], w[32];
+	struct sb b;
+	sb_init(&b, list, sizeof(list));
+	for (unsigned i = 0; i < SIP_A__COUNT; i++) {
+		if (!(an & SIP_A_BIT(i)))
+			continue;
+		if (b.n)
+			sb_str(&b, ", ");
+		sb_str(&b, sip_anomaly_name(i));
+	}
+	SAY(x, "malformed %s from %s: %s", what(w, sizeof(w), x->m), src_str(x), list);
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+static int
+custom_match(struct ctx *x, size_t i, struct span *hit, const char **where)
+{
+	const struct custom_def *cd = &x->e->cfg->customs[i];
+	const struct custom_rt *ci = &x->e->cinfo[i];
+	const struct sip_msg *m = x->m;
+	switch (cd->target) {
+	case CUSTOM_HEADER:
+		/* Every occurrence: headers may repeat (RFC 3261 section 7.3.1). */
+		if (ci->hdr_id != SIP_H_OTHER && m->first[ci->hdr_id] < 0)
+			return 0;
+		for (size_t h = 0; h < m->num_headers; h++) {
+			const struct sip_header *hd = &m->headers[h];
+			if (ci->hdr_id != SIP_H_OTHER ? hd->id != ci->hdr_id
+			                              : (hd->id != SIP_H_OTHER ||
+			                                    !span_ieq_n(hd->name, cd->header, ci->name_len)))
+				continue;
+			if (pattern_match(cd->re, hd->value.p, hd->value.len)) {
+				*hit = hd->value;
+				*where = cd->header;
+				return 1;
+			}
+		}
+		return 0;
+	case CUSTOM_REQUEST_LINE:
+		if (!m->is_request)
+			return 0;
+		*hit = m->start_line;
+		*where = "request line";
+		return pattern_match(cd->re, m->start_line.p, m->start_line.len);
+	case CUSTOM_BODY:
+		if (m->body.len == 0)
+			return 0;
+		*hit = m->body;
+		*where = "body";
+		return pattern_match(cd->re, m->body.p, m->body.len);
+	}
+	return 0;
+}
+
+static void
+r_customs(struct ctx *x)
+{
+	const struct rule_config *cfg = x->e->cfg;
+	for (size_t i = 0; i < cfg->n_customs; i++) {
+		const struct custom_def *cd = &cfg->customs[i];
+		struct rtab *rt = &x->e->crt[i];
+		if (!cd->c.enabled || !rt->live || cd->re == NULL)
+			continue;
+		struct span hit;
+		const char *where = "";
+		if (!custom_match(x, i, &hit, &where))
+			continue;
+		struct rkey k;
+		struct kent *ke;
+		uint64_t n, inwin = 1;
+		key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+		if (cd->c.threshold > 1)
+			n = thresh(x, rt, &k, &ke, &inwin);
+		else
+			n = event(x, rt, &k, &ke);
+		if (n == 0)
+			continue;
+		char w[32], v[EXCERPT], d[24];
+		if (cd->c.threshold > 1)
+			SAY(x, "%s: %llu %s matches from %s within %s (threshold %u), last in %s '%s'",
+			    cd->name, (unsigned long long)inwin, pattern_source(cd->re), src_str(x),
+			    dur_str(d, cd->c.window_ms), cd->c.threshold, where,
+			    excerpt(v, sizeof(v), hit));
+		else
+			SAY(x, "%s: %s from %s has %s '%s' matching '%s'", cd->name,
+			    what(w, sizeof(w), x->m), src_str(x), where, excerpt(v, sizeof(v), hit),
+			    pattern_source(cd->re));
+		fire(x, rt, ke, n, cd->c.severity);
+	}
+}
+
+void
+rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
+    const struct sip_msg *msg, const struct sip_summary *sum)
+{
+	struct rtab *rt;
+	struct ctx x = { .e = e, .p = p, .m = msg, .s = sum };
+	int64_t now = (int64_t)p->ts.tv_sec * 1000 + p->ts.tv_usec / 1000;
+	if (now < 0)
+		now = 0;
+	/* Packet time only moves forward for the tables. */
+	if (now >= e->now) {
+		e->now = now;
+		e->ts = p->ts;
+	}
+	e->st->cleartext_msgs++;
+
+	if (msg->is_request) {
+		if ((rt = on(e, R_UNKNOWN_SOURCE)) != NULL)
+			r_unknown_source(&x, rt);
+		if ((rt = on(e, R_DISALLOWED_URI)) != NULL)
+			r_disallowed_uri(&x, rt);
+		if ((rt = on(e, R_FROM_FLOOD)) != NULL)
+			r_from_flood(&x, rt);
+		if ((rt = on(e, R_SOURCE_FLOOD)) != NULL)
+			r_src_count(&x, rt, "requests from");
+		if (msg->method == SIP_M_INVITE && (rt = on(e, R_INVITE_FLOOD)) != NULL)
+			r_invite_flood(&x, rt);
+		if (msg->method == SIP_M_REGISTER && (rt = on(e, R_REGISTER_FLOOD)) != NULL)
+			r_src_count(&x, rt, "REGISTERs from");
+		if (msg->method == SIP_M_INVITE && e->inv_live)
+			r_invite_track(&x);
+		if ((rt = on(e, R_IDENTITY_MISMATCH)) != NULL)
+			r_identity(&x, rt);
+	} else {
+		unsigned st = msg->status;
+		if ((st == 401 || st == 403 || st == 407) && e->rt[R_AUTH_BRUTEFORCE].live)
+			r_auth_failure(&x);
+		if (st >= 200 && st < 300 && e->rt[R_AUTH_BRUTEFORCE].live &&
+		    (rt = on(e, R_AUTH_BREACH)) != NULL)
+			r_auth_breach(&x, rt);
+		if ((st == 401 || st == 403 || st == 404 || st == 407) &&
+		    (rt = on(e, R_USER_ENUMERATION)) != NULL)
+			r_user_enum(&x, rt);
+		if ((rt = on(e, R_UNAUTHENTICATED_CALL)) != NULL)
+			r_unauth_call(&x, rt);
+	}
+	if ((rt = on(e, R_CLEARTEXT_SIGNALLING)) != NULL)
+		r_cleartext(&x, rt);
+	if (sum->has_sdp) {
+		if ((rt = on(e, R_SDES_KEY_EXPOSED)) != NULL)
+			r_sdes(&x, rt);
+		if ((rt = on(e, R_CLEARTEXT_MEDIA)) != NULL)
+			r_cleartext_media(&x, rt);
+	}
+	if ((rt = on(e, R_SCANNER)) != NULL)
+		r_scanner(&x, rt);
+	if ((rt = on(e, R_WEAK_AUTH)) != NULL)
+		r_weak_auth(&x, rt);
+	if (sum->anomalies && (rt = on(e, R_MALFORMED)) != NULL)
+		r_malformed(&x, rt);
+	if (e->any_custom)
+		r_customs(&x);
+}
+
+void
+rule_engine_tls(struct rule_engine *e, const struct rule_pkt *p)
+{
+	(void)p;
+	e->st->tls_flows++;
+}
+
+static void
+flush_table(struct rtab *rt)
+{
+	if (!rt->live)
+		return;
+	for (struct ftab_node *n = rt->t.lru.lprev; n != &rt->t.lru; n = n->lprev)
+		flush_entry(rt, (struct kent *)n);
+}
+
+void
+rule_engine_finish(struct rule_engine *e)
+{
+	for (int i = 0; i < R__COUNT; i++)
+		flush_table(&e->rt[i]);
+	for (size_t i = 0; i < e->cfg->n_customs; i++)
+		flush_table(&e->crt[i]);
+}
+
+const struct rule_stats *
+rule_engine_stats(const struct rule_engine *e)
+{
+	e->st->pattern_limit_hits = pattern_limit_hits() - e->plh_base;
+	return e->st;
+}
+
+void
+rule_engine_free(struct rule_engine *e)
+{
+	if (e == NULL)
+		return;
+	for (int i = 0; i < R__COUNT; i++)
+		if (e->rt[i].live)
+			ftab_destroy(&e->rt[i].t);
+	for (size_t i = 0; e->crt && i < e->cfg->n_customs; i++)
+		if (e->crt[i].live)
+			ftab_destroy(&e->crt[i].t);
+	if (e->inv_live)
+		ftab_destroy(&e->inv);
+	pattern_free(e->scan_any);
+	free(e->crt);
+	free(e->cinfo);
+	free(e->dom_len);
+	free(e->st);
+	free(e);
+}
+
+/*
+ * Four headers times every scanner pattern is most of the engine's cost per
+ * message.  One caseless alternation of all patterns is a superset (a
+ * pattern's own flags only narrow it) and runs once per header; only on a
+ * hit does the list run to name the pattern (and when the prefilter hit a
+ * match limit).  NULL (no prefilter) for back-references, whose group
+ * numbers an alternation would shift, or when the alternation does not
+ * compile.
+ */
+static struct pattern *
+scanner_prefilter(const struct pattern_list *l)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *src = pattern_source(l->v[i]);
+		/* Named back-references and (?x) comments would not survive
+		 * being joined. */
+		if (src == NULL || strstr(src, "(?P=") != NULL || strchr(src, '#') != NULL)
+			return NULL;
+		for (const char *q = strchr(src, '\\'); q != NULL; q = strchr(q + 2, '\\')) {
+			if ((q[1] >= '1' && q[1] <= '9') || q[1] == 'g' || q[1] == 'k')
+				return NULL;
+			if (q[1] == '\0')
+				break;
+		}
+		len += strlen(src) + 6;
+	}
+	char *re = malloc(len), err[128];
+	if (re == NULL)
+		return NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *src = pattern_source(l->v[i]);
+		size_t sl = strlen(src);
+		memcpy(re + n, i ? "|(?:" : "(?:", i ? 4 : 3);
+		n += i ? 4 : 3;
+		memcpy(re + n, src, sl);
+		n += sl;
+		re[n++] = ')';
+	}
+	re[n] = '\0';
+	struct pattern *p = pattern_compile(re, PATTERN_CASELESS, err, sizeof(err));
+	free(re);
+	return p;
+}
+
+struct rule_engine *
+rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
+    char *err, size_t errlen)
+{
+	struct rule_engine *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		goto oom;
+	e->cfg = cfg;
+	e->fn = fn;
+	e->ud = ud;
+	e->st = calloc(1, sizeof(*e->st));
+	e->dom_len = calloc(cfg->n_domains + 1, sizeof(*e->dom_len));
+	e->crt = calloc(cfg->n_customs + 1, sizeof(*e->crt));
+	e->cinfo = calloc(cfg->n_customs + 1, sizeof(*e->cinfo));
+	if (!e->st || !e->dom_len || !e->crt || !e->cinfo)
+		goto oom;
+	if (getrandom(e->seed, sizeof(e->seed), GRND_NONBLOCK) != sizeof(e->seed)) {
+		e->seed[0] = (uint64_t)(uintptr_t)e ^ 0x6a09e667f3bcc908ULL;
+		e->seed[1] = fmix(e->seed[0] + 0xbb67ae8584caa73bULL);
+	}
+	e->plh_base = pattern_limit_hits();
+	for (size_t i = 0; i < cfg->n_domains; i++)
+		e->dom_len[i] = cfg->domains[i].name ? strlen(cfg->domains[i].name) : 0;
+	if (cfg->r[R_SCANNER].enabled && cfg->scanner.n > 1)
+		e->scan_any = scanner_prefilter(&cfg->scanner);
+
+	for (int i = 0; i < R__COUNT; i++) {
+		const struct rule_common *c = &cfg->r[i];
+		int need = c->enabled;
+		uint32_t dcap = 0;
+		/* auth-breach reads auth-bruteforce's counters. */
+		if (i == R_AUTH_BRUTEFORCE && cfg->r[R_AUTH_BREACH].enabled)
+			need = 1;
+		if (!need)
+			continue;
+		/* Distinct users kept per client: threshold + 1 is all the rule
+		 * needs to know; capped so that memory stays table_size * 64 KiB
+		 * at worst (a threshold of 4096 or more then never fires). */
+		if (i == R_USER_ENUMERATION)
+			dcap = c->threshold < 4096 ? c->threshold + 1 : 4096;
+		if (rtab_init(e, &e->rt[i], i, rule_names[i], c, dcap) != 0)
+			goto oom;
+		if (i == R_AUTH_BRUTEFORCE)
+			e->rt[i].idle = max64(e->rt[i].idle, cfg->r[R_AUTH_BREACH].window_ms);
+	}
+	if (cfg->r[R_UNAUTHENTICATED_CALL].enabled) {
+		int any = 0;
+		for (size_t i = 0; i < cfg->n_domains; i++)
+			any |= cfg->domains[i].require_auth;
+		if (any) {
+			size_t cap = cfg->table_size ? cfg->table_size : TABLE_DEFAULT;
+			if (ftab_init(&e->inv, cap, inv_release, e) != 0)
+				goto oom;
+			e->inv_live = 1;
+			e->inv_idle = max64(cfg->r[R_UNAUTHENTICATED_CALL].window_ms, INVITE_KEEP_MS);
+		}
+	}
+	for (size_t i = 0; i < cfg->n_customs; i++) {
+		const struct custom_def *cd = &cfg->customs[i];
+		if (!cd->c.enabled)
+			continue;
+		if (cd->re == NULL || cd->name == NULL ||
+		    (cd->target == CUSTOM_HEADER && (cd->header == NULL || cd->header[0] == '\0'))) {
+			snprintf(err, errlen, "custom rule %zu: missing name, pattern or header", i);
+			rule_engine_free(e);
+			return NULL;
+		}
+		if (cd->target == CUSTOM_HEADER) {
+			struct span hn = { cd->header, (uint32_t)strlen(cd->header) };
+			e->cinfo[i].hdr_id = (uint16_t)sip_hdr_lookup(hn);
+			e->cinfo[i].name_len = hn.len;
+		}
+		if (rtab_init(e, &e->crt[i], -1, cd->name, &cd->c, 0) != 0)
+			goto oom;
+		e->any_custom = 1;
+	}
+	return e;
+oom:
+	snprintf(err, errlen, "rule engine: out of memory");
+	rule_engine_free(e);
+	return NULL;
+}

@@ -85,8 +85,10 @@ test: deps
 
 demo: deps
 	$(MAKE) $(BUILD)/sipwatch
-	$(BUILD)/sipwatch -r pcaps/demo.pcap --dump=$(BUILD)/demo-messages.jsonl --stats=-
-	@echo "one JSON object per SIP message: $(BUILD)/demo-messages.jsonl"
+	$(BUILD)/sipwatch -r pcaps/demo.pcap -o text --dump=$(BUILD)/demo-messages.jsonl \
+	    --stats=$(BUILD)/demo-stats.json
+	@echo "alerts above; every SIP message as JSON: $(BUILD)/demo-messages.jsonl;" \
+	    "counters: $(BUILD)/demo-stats.json"
 
 # Benchmark helpers (tests/bench/README.md), one .c each.
 BENCH_PROGS := $(addprefix $(BUILD)/bench/,gen_bench pcap_floor nids_floor runstat)

@@ -112,7 +112,12 @@ text_write(struct sink *s, const struct rule_alert *a)
 		r = r < 0 ? r : fprintf(s->f, " port %u", a->pkt->sport);
 	else if (a->pkt)
 		r = r < 0 ? r : fprintf(s->f, ":%u", a->pkt->sport);
-	r = r < 0 ? r : fprintf(s->f, " -> %s", dst);
+	if (a->pkt && a->pkt->ipver == 6)
+		r = r < 0 ? r : fprintf(s->f, " -> %s port %u", dst, a->pkt->dport);
+	else if (a->pkt)
+		r = r < 0 ? r : fprintf(s->f, " -> %s:%u", dst, a->pkt->dport);
+	else
+		r = r < 0 ? r : fprintf(s->f, " -> %s", dst);
 	if (a->count > 1)
 		r = r < 0 ? r : fprintf(s->f, " (x%llu)", (unsigned long long)a->count);
 	if (a->pkt == NULL && a->key) {

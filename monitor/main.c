@@ -130,6 +130,7 @@ usage(FILE *f)
 	    "                     widened so IP fragments behind a port filter pass)\n"
 	    "Rules:\n"
 	    "  -c FILE            YAML rules configuration (default: built-in rules)\n"
+	    "  --no-rules         parse and count only: no rule engine, no alerts\n"
 	    "  --check-config     validate the configuration and exit 0 or 1\n"
 	    "  --fail-on SEV      exit 3 if an alert of SEV or higher occurred\n"
 	    "                     (info, low, medium, high, critical)\n"
@@ -354,7 +355,7 @@ join_args(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	enum { O_DUMP = 256, O_STATS, O_NOUI, O_UI, O_LIMIT, O_NOFRAG, O_CHECK, O_FAILON };
+	enum { O_DUMP = 256, O_STATS, O_NOUI, O_UI, O_LIMIT, O_NOFRAG, O_CHECK, O_FAILON, O_NORULES };
 	static const struct option lopts[] = {
 		{ "dump", required_argument, NULL, O_DUMP },
 		{ "stats", required_argument, NULL, O_STATS },
@@ -364,6 +365,7 @@ main(int argc, char **argv)
 		{ "no-frag-filter", no_argument, NULL, O_NOFRAG },
 		{ "check-config", no_argument, NULL, O_CHECK },
 		{ "fail-on", required_argument, NULL, O_FAILON },
+		{ "no-rules", no_argument, NULL, O_NORULES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -373,7 +375,7 @@ main(int argc, char **argv)
 	const char *iface = NULL, *dump_path = NULL, *stats_path = NULL;
 	struct capture_live_opts lo = { 262144, 1, 0 };
 	struct pipeline_cfg cfg;
-	int widen = 1, c, check = 0, fail_on = -1;
+	int widen = 1, c, check = 0, fail_on = -1, no_rules = 0;
 	const char *conf_path = NULL;
 	const char *outs[MAX_SINKS];
 	int nouts = 0;
@@ -424,6 +426,9 @@ main(int argc, char **argv)
 			break;
 		case O_CHECK:
 			check = 1;
+			break;
+		case O_NORULES:
+			no_rules = 1;
 			break;
 		case O_FAILON:
 			fail_on = rule_severity_parse(optarg);
@@ -495,7 +500,7 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	json_init(&a.j);
 	a.max_sev = -1;
-	if (nouts == 0 && dump_path == NULL && stats_path == NULL)
+	if (nouts == 0 && dump_path == NULL && stats_path == NULL && !no_rules)
 		outs[nouts++] = "text";
 	for (int i = 0; i < nouts; i++) {
 		a.sinks[a.nsinks] = sink_open(outs[i], err, sizeof(err));
@@ -505,8 +510,8 @@ main(int argc, char **argv)
 		}
 		a.nsinks++;
 	}
-	a.eng = rule_engine_new(rc, on_alert, &a, err, sizeof(err));
-	if (a.eng == NULL) {
+	a.eng = no_rules ? NULL : rule_engine_new(rc, on_alert, &a, err, sizeof(err));
+	if (a.eng == NULL && !no_rules) {
 		fprintf(stderr, "sipwatch: %s\n", err);
 		return EXIT_SETUP;
 	}
@@ -542,7 +547,7 @@ main(int argc, char **argv)
 	}
 
 	cfg.on_msg = on_msg;
-	cfg.on_tls = on_tls;
+	cfg.on_tls = a.eng ? on_tls : NULL;
 	cfg.ud = &a;
 	a.pl = pipeline_new(&cfg, err, sizeof(err));
 	if (a.pl == NULL) {
@@ -566,14 +571,15 @@ main(int argc, char **argv)
 			status = r;
 	}
 	pipeline_finish(a.pl);
-	rule_engine_finish(a.eng);
+	if (a.eng)
+		rule_engine_finish(a.eng);
 	for (int i = 0; i < a.nsinks; i++)
 		if (sink_close(a.sinks[i]) != 0)
 			status = status ? status : EXIT_SETUP;
 
 	if (stats_path) {
 		FILE *sf = open_out(stats_path);
-		if (sf == NULL || stats_write(pipeline_stats(a.pl), rule_engine_stats(a.eng), sf) != 0) {
+		if (sf == NULL || stats_write(pipeline_stats(a.pl), a.eng ? rule_engine_stats(a.eng) : NULL, sf) != 0) {
 			if (sf)
 				fprintf(stderr, "sipwatch: %s: %s\n", stats_path, strerror(errno));
 			status = status ? status : EXIT_SETUP;
@@ -595,7 +601,8 @@ main(int argc, char **argv)
 	free(caps);
 	capture_reasm_free(rf);
 	pipeline_free(a.pl);
-	rule_engine_free(a.eng);
+	if (a.eng)
+		rule_engine_free(a.eng);
 	rule_config_free(rc);
 	json_free(&a.j);
 	if (status == 0 && fail_on >= 0 && a.max_sev >= fail_on)

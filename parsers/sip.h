@@ -170,9 +170,13 @@ struct sip_msg {
  * a missing Content-Length raises SIP_A_NO_CL_STREAM and means an empty body.
  *
  * Leading CRLFs (RFC 5626 keep-alives) are skipped silently.  Other bytes
- * before something that looks like a start line are skipped as junk
- * (SIP_A_JUNK_BEFORE_START) only within the first line; a first line that
- * is not a SIP start line returns -1.
+ * before a start line are skipped as junk (SIP_A_JUNK_BEFORE_START): junk
+ * on the start line itself before the method ("@@@@ INVITE sip:..."), or
+ * whole lines, as long as the start line begins within the first 512 bytes;
+ * otherwise the input is not SIP (-1).  A first line that is another
+ * protocol's start line ("HTTP/1.1 200 OK", "NOTIFY * HTTP/1.1") is -1 at
+ * once.  sip_sniff() only accepts junk on the first line, so a datagram
+ * whose first line is junk is not taken for SIP by the monitor.
  *
  * *hdrs has room for *num_hdrs headers on entry; on return msg->headers is
  * hdrs and msg->num_headers the count.  Headers past capacity are skipped and

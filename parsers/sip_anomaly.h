@@ -51,7 +51,7 @@
 	X(BAD_FROM, "bad_from", "From does not parse as name-addr")                 \
 	X(BAD_TO, "bad_to", "To does not parse as name-addr")                       \
 	X(BAD_VIA, "bad_via", "Via does not parse")                                 \
-	X(BAD_MAX_FORWARDS, "bad_max_forwards", "Max-Forwards is not a number")    \
+	X(BAD_MAX_FORWARDS, "bad_max_forwards", "Max-Forwards is not a number from 0 to 255")    \
 	X(BAD_AUTH, "bad_auth", "Authorization or challenge does not parse")        \
 	X(BAD_SDP, "bad_sdp", "SDP body does not parse")
 

@@ -3,11 +3,13 @@
  *
  * State: one bounded table (rules/flowtab.h) per enabled rule, keyed by
  * what the rule counts and suppresses on, plus one table of recent INVITEs
- * for unauthenticated-call.  The tables run their clock in milliseconds of
+ * for unauthenticated-call and one of recent request transactions for
+ * auth-bruteforce and auth-breach.  The tables run their clock in milliseconds of
  * packet time; an entry idle for longer than its rule's window and
  * suppression window expires.  An entry that leaves its table (expiry or
  * eviction) with suppressed events still unreported emits the
- * "N further events suppressed" alert then, so no count is lost silently.
+ * "N further <rule> events for <key> suppressed" alert then, at the
+ * severity of the key's last alert, so no count is lost silently.
  *
  * Sliding windows use WIN_SLOTS sub-buckets per key: an event is counted
  * while it is within the last WIN_SLOTS - 1 full sub-buckets, so the
@@ -34,6 +36,11 @@
 /* unauthenticated-call: an INVITE is remembered at least as long as a
  * proxy waits for its final response (Timer C, RFC 3261 section 16.6). */
 #define INVITE_KEEP_MS 180000
+/* auth-bruteforce: a request is remembered as long as a non-INVITE client
+ * transaction lives, 64*T1 (Timer F, RFC 3261 section 17.1.2.2); a
+ * challenge or failure comes well within it. */
+#define TXN_KEEP_MS 32000
+#define TXN_USER 64   /* digest username bytes kept per transaction */
 #define TABLE_DEFAULT 65536
 
 static const char *const rule_names[R__COUNT] = {
@@ -252,6 +259,7 @@ struct kent {
 	int64_t crossed;    /* auth-bruteforce: last time over threshold */
 	uint64_t suppressed;
 	uint8_t alerted;
+	uint8_t sev;        /* of the last alert: the flush carries it */
 	struct win w;
 	char key[KEY_MAX];
 	struct dslot d[];   /* user-enumeration only: dcap slots */
@@ -275,6 +283,18 @@ struct inv {
 	char domain[64];
 };
 
+/* auth-bruteforce: recent requests by Call-ID, CSeq number and CSeq
+ * method, so that a 401/407 can be told apart as the ordinary digest
+ * challenge to a request without credentials (RFC 3261 section 22.2) or a
+ * rejection of credentials. */
+struct txn {
+	struct ftab_node n;
+	uint8_t creds;       /* Authorization or Proxy-Authorization present */
+	uint8_t final;       /* a final response was seen: later ones are
+	                        retransmissions (RFC 3261 section 17.2) */
+	char user[TXN_USER]; /* digest username before any '@'; "" unknown */
+};
+
 struct custom_rt {
 	uint16_t hdr_id;   /* SIP_H_OTHER: compare names */
 	uint32_t name_len;
@@ -295,6 +315,10 @@ struct rule_engine {
 	struct ftab inv;
 	int inv_live;
 	int64_t inv_idle;
+	struct ftab txn;
+	int txn_live;
+	int us_live;           /* unknown-source has a policy to check */
+	int du_live;           /* disallowed-uri has patterns or users */
 	size_t *dom_len;
 	int any_custom;
 	struct pattern *scan_any; /* prefilter: all scanner patterns as one */
@@ -319,8 +343,11 @@ key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b
 	memcpy(k->fk.a, h, sizeof(h));
 	k->fk.pa = tag;
 	k->fk.proto = K_TEXT;
-	if (b->p != k->txt)
-		memcpy(k->txt, b->p, b->n + 1);
+	if (b->p != k->txt) {
+		size_t n = b->n < KEY_MAX - 1 ? b->n : KEY_MAX - 1;
+		memcpy(k->txt, b->p, n);
+		k->txt[n] = '\0';
+	}
 }
 
 static void
@@ -379,11 +406,14 @@ flush_entry(struct rtab *rt, struct kent *k)
 {
 	if (k->suppressed == 0)
 		return;
-	char m[64];
+	char m[MSG_MAX];
 	uint64_t n = k->suppressed;
 	k->suppressed = 0;
-	snprintf(m, sizeof(m), "%llu further events suppressed", (unsigned long long)n);
-	int sev = rt->c->severity;
+	snprintf(m, sizeof(m), "%llu further %s event%s for %s suppressed since the last alert",
+	    (unsigned long long)n, rt->name, n == 1 ? "" : "s", k->key);
+	/* Suppressed events are those of the last alert's kind: a raised
+	 * severity must not be reported lower at the flush. */
+	int sev = k->alerted ? k->sev : rt->c->severity;
 	emit(rt->e, rt, k->key, n, sev, m, NULL, NULL, NULL);
 }
 
@@ -399,8 +429,9 @@ kent_release(void *ud, struct ftab_node *n, enum ftab_why why)
 	free(k);
 }
 
+/* Releases inv and txn entries. */
 static void
-inv_release(void *ud, struct ftab_node *n, enum ftab_why why)
+plain_release(void *ud, struct ftab_node *n, enum ftab_why why)
 {
 	struct rule_engine *e = ud;
 	if (why == FTAB_EVICTED)
@@ -616,6 +647,7 @@ thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
 static void
 fire(struct ctx *x, struct rtab *rt, struct kent *ke, uint64_t n, int sev)
 {
+	ke->sev = (uint8_t)sev;
 	emit(x->e, rt, ke->key, n, sev, x->e->msg, x->p, x->m, x->s);
 }
 
@@ -844,17 +876,21 @@ r_cleartext_media(struct ctx *x, struct rtab *rt)
 	}
 	if (md == NULL)
 		return;
+	/* Keyed by peer pair, as cleartext signalling: media policy is a
+	 * property of who talks to whom, and a call flood must not become
+	 * one alert per call. */
 	struct rkey k;
 	struct kent *ke;
-	if (callid_key(x, &k) != 0)
-		return;
+	const struct rule_pkt *p = x->p;
+	key_pair(&k, 0, p->ipver, p->src, p->dst);
 	uint64_t n = event(x, rt, &k, &ke);
 	if (n == 0)
 		return;
-	char w[32], mt[16], pr[32];
-	SAY(x, "%s from %s offers or answers plain RTP %s (%s) on port %u for call %s",
-	    what(w, sizeof(w), x->m), src_str(x), excerpt(mt, sizeof(mt), md->media),
-	    excerpt(pr, sizeof(pr), md->proto), md->port, ke->key);
+	char w[32], mt[16], pr[32], cid[64];
+	SAY(x, "%s between %s offers or answers plain RTP %s (%s) on port %u (call %s)",
+	    what(w, sizeof(w), x->m), ke->key, excerpt(mt, sizeof(mt), md->media),
+	    excerpt(pr, sizeof(pr), md->proto), md->port,
+	    excerpt(cid, sizeof(cid), x->s->call_id));
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -874,7 +910,10 @@ r_scanner(struct ctx *x, struct rtab *rt)
 		{ "To", sip_hdr_get(m, SIP_H_TO) },
 		{ "Contact", sip_hdr_get(m, SIP_H_CONTACT) },
 	};
-	for (int i = 0; i < 4; i++) {
+	/* A response echoes the request's From and To (and its source is the
+	 * scanner's victim): only the responder's own Server header counts. */
+	int nh = m->is_request ? 4 : 1;
+	for (int i = 0; i < nh; i++) {
 		if (h[i].v.p == NULL)
 			continue;
 		if (x->e->scan_any) {
@@ -935,15 +974,99 @@ r_invite_flood(struct ctx *x, struct rtab *rt)
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
-/* Keys of auth-bruteforce (shared by auth-breach). */
-static void
-bf_user_key(struct ctx *x, struct rkey *k)
+/* The transaction a request opens or a response answers: Call-ID, CSeq
+ * number and CSeq method (a response echoes all three, RFC 3261 section
+ * 8.2.6.2).  -1 when the message lacks one. */
+static int
+txn_key(struct ctx *x, struct ftab_key *fk)
 {
+	const struct sip_summary *s = x->s;
+	if (!s->has_cseq || s->call_id.len == 0 || s->cseq_method.len == 0)
+		return -1;
+	uint64_t h[2];
+	memset(fk, 0, sizeof(*fk));
+	hash128(x->e->seed, s->call_id.p, s->call_id.len, h);
+	memcpy(fk->a, h, sizeof(h));
+	/* Methods are case-sensitive (RFC 3261 section 7.1). */
+	hash128(x->e->seed, s->cseq_method.p, s->cseq_method.len, h);
+	memcpy(fk->b, h, sizeof(h));
+	fk->pa = (uint16_t)(s->cseq & 0xffff);
+	fk->pb = (uint16_t)(s->cseq >> 16);
+	return 0;
+}
+
+static void
+r_txn_track(struct ctx *x)
+{
+	struct rule_engine *e = x->e;
+	const struct sip_msg *m = x->m;
+	const struct sip_summary *s = x->s;
+	/* ACK and CANCEL are never challenged (RFC 3261 section 22.1). */
+	if (m->method == SIP_M_ACK || m->method == SIP_M_CANCEL)
+		return;
+	struct ftab_key fk;
+	if (txn_key(x, &fk) != 0)
+		return;
+	ftab_expire(&e->txn, e->now, TXN_KEEP_MS);
+	struct txn *t = (struct txn *)ftab_find(&e->txn, &fk);
+	if (t == NULL) {
+		t = calloc(1, sizeof(*t));
+		if (t == NULL)
+			return;
+		t->n.key = fk;
+		ftab_insert(&e->txn, &t->n, e->now);
+	} else {
+		ftab_touch(&e->txn, &t->n, e->now);
+	}
+	if (m->first[SIP_H_AUTHORIZATION] < 0 && m->first[SIP_H_PROXY_AUTHORIZATION] < 0)
+		return;
+	t->creds = 1;
+	if (t->user[0] == '\0' && s->has_auth && s->auth.scheme == SIP_AUTH_DIGEST &&
+	    s->auth.username.len) {
+		/* As identity-mismatch: "user@realm" names user. */
+		struct span u = s->auth.username;
+		const char *at = memchr(u.p, '@', u.len);
+		if (at)
+			u.len = (uint32_t)(at - u.p);
+		struct sb b;
+		sb_init(&b, t->user, sizeof(t->user));
+		sb_span(&b, u);
+	}
+}
+
+/* The request a response answers; NULL when it was not seen (capture
+ * started mid-transaction) or has left the table. */
+static struct txn *
+txn_find(struct ctx *x)
+{
+	struct rule_engine *e = x->e;
+	struct ftab_key fk;
+	if (!e->txn_live || txn_key(x, &fk) != 0)
+		return NULL;
+	ftab_expire(&e->txn, e->now, TXN_KEEP_MS);
+	return (struct txn *)ftab_find(&e->txn, &fk);
+}
+
+/* Per-user key of auth-bruteforce (shared by auth-breach): the digest
+ * username the request tried, else the To user, at the To host.  -1 when
+ * there is no To host. */
+static int
+bf_user_key(struct ctx *x, struct rkey *k, const struct txn *t)
+{
+	const struct sip_summary *s = x->s;
+	if (!s->has_to || s->to.uri.host.len == 0)
+		return -1;
 	struct sb b;
 	sb_init(&b, k->txt, sizeof(k->txt));
 	sb_str(&b, "user ");
-	sb_userhost(&b, &x->s->to.uri);
+	if (t && t->user[0])
+		sb_str(&b, t->user);
+	else
+		sb_span(&b, s->to.uri.user);
+	sb_putc(&b, '@');
+	sb_lspan(&b, s->to.uri.host);
 	key_text(x->e, k, 1, &b);
+	return 0;
 }
 
 static void
@@ -966,18 +1089,36 @@ bf_count(struct ctx *x, struct rtab *rt, const struct rkey *k)
 	fire(x, rt, ke, n, c->severity);
 }
 
+/*
+ * A 401/403/407.  A 401/407 to a request without credentials is the
+ * ordinary digest challenge (RFC 3261 section 22.2), and one with
+ * stale=true rejects only an expired nonce (RFC 7616 section 3.3); only a
+ * 401/407 that rejects credentials, or a 403, is a failure.  When the
+ * request was not seen only a 403 counts.
+ */
 static void
 r_auth_failure(struct ctx *x)
 {
 	struct rtab *rt = &x->e->rt[R_AUTH_BRUTEFORCE];
+	const struct sip_summary *s = x->s;
+	struct txn *t = txn_find(x);
+	if (t) {
+		if (t->final)
+			return;
+		t->final = 1;
+	}
+	if (x->m->status != 403) {
+		if (t == NULL || !t->creds)
+			return;
+		if (s->has_challenge && span_ieq(s->challenge.stale, "true"))
+			return;
+	}
 	struct rkey k;
 	/* The client is where the failure response goes. */
 	key_addr(&k, 2, "src ", x->p->ipver, x->p->dst);
 	bf_count(x, rt, &k);
-	if (x->s->has_to && x->s->to.uri.host.len) {
-		bf_user_key(x, &k);
+	if (bf_user_key(x, &k, t) == 0)
 		bf_count(x, rt, &k);
-	}
 }
 
 static void
@@ -986,12 +1127,22 @@ r_auth_breach(struct ctx *x, struct rtab *rt)
 	const struct sip_summary *s = x->s;
 	if (!span_eq(s->cseq_method, "REGISTER") && !span_eq(s->cseq_method, "INVITE"))
 		return;
+	/* A retransmitted 2xx is the same login; a 2xx to a request seen
+	 * without credentials is no password accepted. */
+	struct txn *t = txn_find(x);
+	if (t) {
+		if (t->final)
+			return;
+		t->final = 1;
+		if (!t->creds)
+			return;
+	}
 	struct rtab *bt = &x->e->rt[R_AUTH_BRUTEFORCE];
 	int64_t since = x->e->cfg->r[R_AUTH_BREACH].window_ms;
 	struct rkey k[2];
 	int nk = 0;
-	if (s->has_to && s->to.uri.host.len)
-		bf_user_key(x, &k[nk++]);
+	if (bf_user_key(x, &k[nk], t) == 0)
+		nk++;
 	key_addr(&k[nk++], 2, "src ", x->p->ipver, x->p->dst);
 	for (int i = 0; i < nk; i++) {
 		struct kent *b = rtab_peek(x->e, bt, &k[i]);
@@ -1339,9 +1490,9 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 	e->st->cleartext_msgs++;
 
 	if (msg->is_request) {
-		if ((rt = on(e, R_UNKNOWN_SOURCE)) != NULL)
+		if (e->us_live && (rt = on(e, R_UNKNOWN_SOURCE)) != NULL)
 			r_unknown_source(&x, rt);
-		if ((rt = on(e, R_DISALLOWED_URI)) != NULL)
+		if (e->du_live && (rt = on(e, R_DISALLOWED_URI)) != NULL)
 			r_disallowed_uri(&x, rt);
 		if ((rt = on(e, R_FROM_FLOOD)) != NULL)
 			r_from_flood(&x, rt);
@@ -1353,6 +1504,8 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 			r_src_count(&x, rt, "REGISTERs from");
 		if (msg->method == SIP_M_INVITE && e->inv_live)
 			r_invite_track(&x);
+		if (e->txn_live)
+			r_txn_track(&x);
 		if ((rt = on(e, R_IDENTITY_MISMATCH)) != NULL)
 			r_identity(&x, rt);
 	} else {
@@ -1365,7 +1518,7 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 		if ((st == 401 || st == 403 || st == 404 || st == 407) &&
 		    (rt = on(e, R_USER_ENUMERATION)) != NULL)
 			r_user_enum(&x, rt);
-		if ((rt = on(e, R_UNAUTHENTICATED_CALL)) != NULL)
+		if (e->inv_live && (rt = on(e, R_UNAUTHENTICATED_CALL)) != NULL)
 			r_unauth_call(&x, rt);
 	}
 	if ((rt = on(e, R_CLEARTEXT_SIGNALLING)) != NULL)
@@ -1431,6 +1584,8 @@ rule_engine_free(struct rule_engine *e)
 			ftab_destroy(&e->crt[i].t);
 	if (e->inv_live)
 		ftab_destroy(&e->inv);
+	if (e->txn_live)
+		ftab_destroy(&e->txn);
 	pattern_free(e->scan_any);
 	free(e->crt);
 	free(e->cinfo);
@@ -1527,16 +1682,26 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 			dcap = c->threshold < 4096 ? c->threshold + 1 : 4096;
 		if (rtab_init(e, &e->rt[i], i, rule_names[i], c, dcap) != 0)
 			goto oom;
-		if (i == R_AUTH_BRUTEFORCE)
+		if (i == R_AUTH_BRUTEFORCE) {
 			e->rt[i].idle = max64(e->rt[i].idle, cfg->r[R_AUTH_BREACH].window_ms);
+			size_t cap = cfg->table_size ? cfg->table_size : TABLE_DEFAULT;
+			if (ftab_init(&e->txn, cap, plain_release, e) != 0)
+				goto oom;
+			e->txn_live = 1;
+		}
 	}
+	/* Rules with nothing configured to check cost nothing per message. */
+	e->us_live = cfg->us_allow_from.n != 0;
+	for (size_t i = 0; i < cfg->n_domains; i++)
+		e->us_live |= cfg->domains[i].allow_from.n != 0;
+	e->du_live = cfg->du_deny.n != 0 || cfg->n_du_users != 0;
 	if (cfg->r[R_UNAUTHENTICATED_CALL].enabled) {
 		int any = 0;
 		for (size_t i = 0; i < cfg->n_domains; i++)
 			any |= cfg->domains[i].require_auth;
 		if (any) {
 			size_t cap = cfg->table_size ? cfg->table_size : TABLE_DEFAULT;
-			if (ftab_init(&e->inv, cap, inv_release, e) != 0)
+			if (ftab_init(&e->inv, cap, plain_release, e) != 0)
 				goto oom;
 			e->inv_live = 1;
 			e->inv_idle = max64(cfg->r[R_UNAUTHENTICATED_CALL].window_ms, INVITE_KEEP_MS);

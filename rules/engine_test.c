@@ -181,6 +181,7 @@ struct m {
 	const char *totag;
 	const char *cid;    /* default call-1 */
 	const char *cseq;   /* CSeq method; default the method */
+	uint32_t cseqn;     /* CSeq number; default 1 */
 	const char *extra;  /* extra header lines, each ending CRLF */
 	const char *body;
 	int ws;
@@ -200,10 +201,10 @@ feed(int64_t ms, const char *src, const char *dst, struct m o)
 		n = snprintf(buf, sizeof(buf), "%s %s SIP/2.0\r\n", o.method, o.ruri);
 	n += snprintf(buf + n, sizeof(buf) - (size_t)n,
 	    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1\r\n"
-	    "From: <%s>;tag=f1\r\nTo: <%s>%s%s\r\nCall-ID: %s\r\nCSeq: 1 %s\r\n"
+	    "From: <%s>;tag=f1\r\nTo: <%s>%s%s\r\nCall-ID: %s\r\nCSeq: %u %s\r\n"
 	    "%sContent-Length: %zu\r\n\r\n%s",
 	    o.from ? o.from : "sip:alice@x", to, o.totag ? ";tag=" : "",
-	    o.totag ? o.totag : "", o.cid ? o.cid : "call-1",
+	    o.totag ? o.totag : "", o.cid ? o.cid : "call-1", o.cseqn ? o.cseqn : 1u,
 	    o.cseq ? o.cseq : o.method ? o.method : "INVITE", o.extra ? o.extra : "",
 	    strlen(body), body);
 	cr_assert(n > 0 && (size_t)n < sizeof(buf));
@@ -237,6 +238,27 @@ feed(int64_t ms, const char *src, const char *dst, struct m o)
 
 #define A "10.0.0.1"
 #define B "10.0.0.2"
+
+/* Digest credentials for user u (RFC 3261 section 22.4), one header line. */
+static const char *
+creds(char *buf, size_t cap, const char *hdr, const char *u)
+{
+	snprintf(buf, cap,
+	    "%s: Digest username=\"%s\", realm=\"x\", nonce=\"n\", uri=\"sip:x\", response=\"r\"\r\n",
+	    hdr, u);
+	return buf;
+}
+#define AUTHZ(buf, u) creds(buf, sizeof(buf), "Authorization", u)
+#define PAUTHZ(buf, u) creds(buf, sizeof(buf), "Proxy-Authorization", u)
+
+/* The "N further ... suppressed" flush text. */
+static const char *
+flushed(char *buf, size_t cap, unsigned long long n, const char *rule, const char *key)
+{
+	snprintf(buf, cap, "%llu further %s event%s for %s suppressed since the last alert", n,
+	    rule, n == 1 ? "" : "s", key);
+	return buf;
+}
 
 #define EXPECT_ALERT(i, rule_, count_, key_)                                      \
 	do {                                                                      \
@@ -284,9 +306,21 @@ g_register(int i, int64_t ms)
 static void
 g_bf_src(int i, int64_t ms)
 {
-	char to[32];
+	char to[32], u[16], cid[32], ex[256];
+	snprintf(u, sizeof(u), "u%d", i);
 	snprintf(to, sizeof(to), "sip:u%d@x", i);
-	feed(ms, B, A, (struct m){ .status = 401, .to = to, .totag = "t", .cseq = "REGISTER" });
+	snprintf(cid, sizeof(cid), "bf-%d", i);
+	feed(ms, A, B, (struct m){ .method = "REGISTER", .ruri = "sip:x", .to = to, .cid = cid, .extra = AUTHZ(ex, u) });
+	feed(ms, B, A, (struct m){ .status = 401, .to = to, .totag = "t", .cid = cid, .cseq = "REGISTER" });
+}
+static void
+g_bf_digest(int i, int64_t ms)
+{
+	char cl[32], cid[32], ex[256];
+	snprintf(cl, sizeof(cl), "10.9.1.%d", i + 1);
+	snprintf(cid, sizeof(cid), "bfd-%d", i);
+	feed(ms, cl, B, (struct m){ .method = "INVITE", .ruri = "sip:bob@x", .cid = cid, .cseqn = 2, .extra = PAUTHZ(ex, "100@realm") });
+	feed(ms, B, cl, (struct m){ .status = 407, .to = "sip:bob@X", .totag = "t", .cid = cid, .cseqn = 2, .cseq = "INVITE" });
 }
 static void
 g_bf_user(int i, int64_t ms)
@@ -321,8 +355,9 @@ static const struct thr_case thr_cases[] = {
 	{ R_SOURCE_FLOOD, g_source, "source-flood", A, "requests per source" },
 	{ R_INVITE_FLOOD, g_invite, "invite-flood", "100@pbx.example", "INVITEs per Request-URI user@host" },
 	{ R_REGISTER_FLOOD, g_register, "register-flood", "2001:db8::5", "REGISTERs per IPv6 source" },
-	{ R_AUTH_BRUTEFORCE, g_bf_src, "auth-bruteforce", "src " A, "401s to one client, many users" },
-	{ R_AUTH_BRUTEFORCE, g_bf_user, "auth-bruteforce", "user 100@x", "403s for one user, many clients" },
+	{ R_AUTH_BRUTEFORCE, g_bf_src, "auth-bruteforce", "src " A, "401s to credentials, one client, many users" },
+	{ R_AUTH_BRUTEFORCE, g_bf_user, "auth-bruteforce", "user 100@x", "403s (request not seen) for one user, many clients" },
+	{ R_AUTH_BRUTEFORCE, g_bf_digest, "auth-bruteforce", "user 100@x", "407s keyed by the digest user before '@', not the callee" },
 	{ R_USER_ENUMERATION, g_enum, "user-enumeration", A, "distinct users per client" },
 	{ -1, g_custom, "probe", A, "custom header rule with a threshold" },
 };
@@ -399,7 +434,9 @@ Test(engine, threshold_suppression_counts)
 		rule_engine_finish(eng);
 		cr_assert_eq(ngot, 3, "%s: finish did not flush", c->comment);
 		EXPECT_ALERT(2, c->name, 2, c->key);
-		cr_expect_str_eq(got[2].msg, "2 further events suppressed", "%s", c->comment);
+		char fm[640];
+		cr_expect_str_eq(got[2].msg, flushed(fm, sizeof(fm), 2, c->name, c->key), "%s", c->comment);
+		cr_expect_eq(got[2].sev, got[1].sev, "%s", c->comment);
 		cr_expect(!got[2].has_pkt, "%s", c->comment);
 		rule_engine_finish(eng);
 		cr_expect_eq(ngot, 3, "%s: finish flushed twice", c->comment);
@@ -599,8 +636,12 @@ Test(engine, sdes_and_cleartext_media)
 	cr_expect_eq(ngot, 1);
 	feed(1002, B, A, (struct m){ .status = 200, .cid = "c-rtp", .extra = CT_SDP, .body = SDP_RTP });
 	cr_assert_eq(ngot, 2);
-	EXPECT_ALERT(1, "cleartext-media", 1, "c-rtp");
-	cr_expect(strstr(got[1].msg, "plain RTP audio (RTP/AVP) on port 4000") != NULL, "%s", got[1].msg);
+	EXPECT_ALERT(1, "cleartext-media", 1, "10.0.0.1 <-> 10.0.0.2");
+	cr_expect(strstr(got[1].msg, "plain RTP audio (RTP/AVP) on port 4000 (call c-rtp)") != NULL, "%s", got[1].msg);
+	/* another call between the same peers folds into the same key */
+	feed(1003, A, B, (struct m){ .method = "INVITE", .ruri = "sip:1@x", .cid = "c-rtp2", .extra = CT_SDP, .body = SDP_RTP });
+	cr_expect_eq(ngot, 2);
+	cr_expect_eq(rule_engine_stats(eng)->suppressed, 1u);
 }
 
 Test(engine, scanner_headers)
@@ -621,6 +662,8 @@ Test(engine, scanner_headers)
 	feed(1000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = "User-Agent: friendly-scanner\r\n" });
 	feed(1000, "10.3.3.3", B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .from = "sip:sipvicious@x" });
 	feed(1000, "10.4.4.4", B, (struct m){ .status = 200, .extra = "Server: friendly-scanner\r\n" });
+	/* a response echoing a scanner's From is not from the scanner */
+	feed(1000, "10.5.5.5", B, (struct m){ .status = 404, .from = "sip:sipvicious@x" });
 	cr_assert_eq(ngot, 3);
 	EXPECT_ALERT(0, "scanner", 1, A);
 	cr_expect_str_eq(got[0].msg,
@@ -653,17 +696,32 @@ Test(engine, suppression_and_finish)
 	feed(60000, B, A, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = "User-Agent: scanner\r\n" });
 	cr_assert_eq(ngot, 4);
 	EXPECT_ALERT(2, "scanner", 2, A);
-	cr_expect_str_eq(got[2].msg, "2 further events suppressed");
+	cr_expect_str_eq(got[2].msg, "2 further scanner events for 10.0.0.1 suppressed since the last alert");
 	cr_expect(!got[2].has_pkt);
 	EXPECT_ALERT(3, "scanner", 1, B);
 	feed(60001, B, A, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = "User-Agent: scanner\r\n" });
 	rule_engine_finish(eng);
 	cr_assert_eq(ngot, 5);
 	EXPECT_ALERT(4, "scanner", 1, B);
-	cr_expect_str_eq(got[4].msg, "1 further events suppressed");
+	cr_expect_str_eq(got[4].msg, "1 further scanner event for 10.0.0.2 suppressed since the last alert");
 	cr_expect_eq(rule_engine_stats(eng)->alerts[R_SCANNER], 5u);
 	cr_expect_eq(rule_engine_stats(eng)->by_severity[SEV_HIGH], 5u);
 }
+
+/* One request with credentials for user u (or none: u NULL) and its
+ * response. */
+static void
+attempt(int64_t ms, const char *client, const char *method, const char *to, const char *u,
+    const char *cid, uint32_t cseqn, int status, const char *rextra)
+{
+	char ex[256];
+	feed(ms, client, B, (struct m){ .method = method, .ruri = "sip:x", .to = to, .cid = cid,
+	    .cseqn = cseqn, .extra = u ? AUTHZ(ex, u) : NULL });
+	feed(ms, B, client, (struct m){ .status = status, .to = to, .totag = "t", .cid = cid,
+	    .cseqn = cseqn, .cseq = method, .extra = rextra });
+}
+
+#define CHAL "WWW-Authenticate: Digest realm=\"x\", nonce=\"n2\"\r\n"
 
 Test(engine, auth_breach)
 {
@@ -673,24 +731,208 @@ Test(engine, auth_breach)
 	start();
 	/* A 200 without a brute-force run is no breach. */
 	feed(500, B, "10.6.6.6", (struct m){ .status = 200, .to = "sip:100@x", .totag = "t", .cseq = "REGISTER" });
-	for (int i = 0; i < 4; i++)
-		feed(1000 + i, B, A, (struct m){ .status = 401, .to = "sip:100@x", .totag = "t", .cseq = "REGISTER" });
+	for (uint32_t i = 1; i <= 4; i++)
+		attempt(1000 + i, A, "REGISTER", "sip:100@x", "100", "g", i, 401, CHAL);
 	cr_expect_eq(ngot, 0);
 	/* A 200 to OPTIONS is not a login. */
 	feed(2000, B, A, (struct m){ .status = 200, .to = "sip:100@x", .totag = "t", .cseq = "OPTIONS" });
+	/* Nor is a 200 to a REGISTER seen without credentials. */
+	attempt(2500, A, "REGISTER", "sip:100@x", NULL, "g", 5, 200, NULL);
 	cr_expect_eq(ngot, 0);
-	feed(3000, B, A, (struct m){ .status = 200, .to = "sip:100@x", .totag = "t", .cseq = "REGISTER" });
+	attempt(3000, A, "REGISTER", "sip:100@x", "100", "g", 6, 200, NULL);
 	cr_assert_eq(ngot, 1);
 	EXPECT_ALERT(0, "auth-breach", 1, "user 100@x");
 	cr_expect_eq(got[0].sev, SEV_CRITICAL);
 	cr_expect(strstr(got[0].msg, "200 to REGISTER for 100@x (client 10.0.0.1)") != NULL, "%s", got[0].msg);
-	/* Another user of the same client: the address crossed too. */
+	/* Its retransmission is the same login, not a second event. */
+	feed(3001, B, A, (struct m){ .status = 200, .to = "sip:100@x", .totag = "t", .cid = "g", .cseqn = 6, .cseq = "REGISTER" });
+	cr_expect_eq(rule_engine_stats(eng)->suppressed, 0u);
+	/* Another user of the same client (request not seen): the address
+	 * crossed too. */
 	feed(4000, B, A, (struct m){ .status = 200, .to = "sip:200@x", .totag = "t", .cseq = "INVITE" });
 	cr_assert_eq(ngot, 2);
 	EXPECT_ALERT(1, "auth-breach", 1, "src 10.0.0.1");
 	/* Past the breach window: nothing. */
 	feed(40000, B, A, (struct m){ .status = 200, .to = "sip:300@x", .totag = "t", .cseq = "REGISTER" });
 	cr_expect_eq(ngot, 2);
+}
+
+/*
+ * An ordinary client: every call and registration is challenged once
+ * (RFC 3261 section 22.2) and retried with credentials; a registration
+ * refresh with an expired nonce gets stale=true (RFC 7616 section 3.3).
+ * At threshold 5 this used to raise auth-bruteforce and then auth-breach.
+ */
+Test(engine, auth_challenged_client_never_alerts)
+{
+	rule_on(R_AUTH_BRUTEFORCE, 5, 60000, 60000);
+	rule_on(R_AUTH_BREACH, 0, 600000, 60000);
+	start();
+	char ex[256];
+	for (int i = 0; i < 6; i++) {
+		char cid[32], ru[32];
+		int64_t t = 1000 + (int64_t)i * 5000;
+		snprintf(cid, sizeof(cid), "call-%d", i);
+		snprintf(ru, sizeof(ru), "sip:20%d@x", i);
+		feed(t, A, B, (struct m){ .method = "INVITE", .ruri = ru, .cid = cid });
+		feed(t + 1, B, A, (struct m){ .status = 407, .to = ru, .totag = "t", .cid = cid, .cseq = "INVITE",
+		    .extra = "Proxy-Authenticate: Digest realm=\"x\", nonce=\"n\"\r\n" });
+		feed(t + 2, A, B, (struct m){ .method = "ACK", .ruri = ru, .to = ru, .totag = "t", .cid = cid });
+		feed(t + 3, A, B, (struct m){ .method = "INVITE", .ruri = ru, .cid = cid, .cseqn = 2, .extra = PAUTHZ(ex, "100") });
+		feed(t + 4, B, A, (struct m){ .status = 200, .to = ru, .totag = "t2", .cid = cid, .cseqn = 2, .cseq = "INVITE" });
+	}
+	for (uint32_t i = 0; i < 6; i++) {
+		int64_t t = 40000 + (int64_t)i * 1000;
+		attempt(t, A, "REGISTER", "sip:100@x", NULL, "reg", 2 * i + 1, 401, CHAL);
+		attempt(t + 1, A, "REGISTER", "sip:100@x", "100", "reg", 2 * i + 2, 200, NULL);
+	}
+	for (uint32_t i = 0; i < 6; i++) {
+		int64_t t = 50000 + (int64_t)i * 1000;
+		attempt(t, A, "REGISTER", "sip:100@x", "100", "reg", 100 + 2 * i, 401,
+		    "WWW-Authenticate: Digest realm=\"x\", nonce=\"n3\", stale=TRUE\r\n");
+		attempt(t + 1, A, "REGISTER", "sip:100@x", "100", "reg", 101 + 2 * i, 200, NULL);
+	}
+	rule_engine_finish(eng);
+	cr_expect_eq(ngot, 0, "first alert: %s %s", ngot ? got[0].rule : "", ngot ? got[0].key : "");
+	cr_expect_eq(rule_engine_stats(eng)->alerts[R_AUTH_BRUTEFORCE], 0u);
+	cr_expect_eq(rule_engine_stats(eng)->alerts[R_AUTH_BREACH], 0u);
+}
+
+/* svcrack: one challenge, then guess after guess answered 401, then the
+ * password that works. */
+Test(engine, auth_guessing_client_alerts)
+{
+	rule_on(R_AUTH_BRUTEFORCE, 5, 60000, 60000);
+	rule_on(R_AUTH_BREACH, 0, 600000, 60000);
+	start();
+	const char *to = "sip:100@127.0.0.20";
+	attempt(1000, A, "REGISTER", to, NULL, "sv", 1, 401, CHAL);
+	for (uint32_t i = 2; i <= 6; i++)
+		attempt(1000 + i, A, "REGISTER", to, "100", "sv", i, 401, CHAL);
+	cr_expect_eq(ngot, 0, "the challenge was counted as a failure");
+	attempt(1007, A, "REGISTER", to, "100", "sv", 7, 401, CHAL);
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(0, "auth-bruteforce", 6, "src 10.0.0.1");
+	EXPECT_ALERT(1, "auth-bruteforce", 6, "user 100@127.0.0.20");
+	cr_expect(strstr(got[1].msg, "6 authentication failures (401/403/407) for user 100@127.0.0.20 within 60s") != NULL,
+	    "%s", got[1].msg);
+	cr_expect_eq(got[1].sev, SEV_HIGH);
+	attempt(1100, A, "REGISTER", to, "100", "sv", 8, 200, NULL);
+	cr_assert_eq(ngot, 3);
+	EXPECT_ALERT(2, "auth-breach", 1, "user 100@127.0.0.20");
+	cr_expect_eq(got[2].sev, SEV_CRITICAL);
+}
+
+/* What counts as a failure, by what was seen of the request. */
+Test(engine, auth_failure_needs_the_request)
+{
+	static const struct {
+		int request;    /* 0 not seen, 1 without, 2 with credentials */
+		int status;
+		int gap_ms;     /* request to response */
+		int retrans;    /* the response is sent twice */
+		int counted;    /* failures counted */
+		const char *comment;
+	} t[] = {
+		{ 0, 401, 0, 0, 0, "401, request not seen" },
+		{ 0, 407, 0, 0, 0, "407, request not seen" },
+		{ 0, 403, 0, 0, 1, "403, request not seen" },
+		{ 1, 401, 0, 0, 0, "challenge" },
+		{ 1, 403, 0, 0, 1, "403 without credentials" },
+		{ 2, 401, 0, 0, 1, "credentials rejected" },
+		{ 2, 401, 0, 1, 1, "retransmitted 401 counted once" },
+		{ 2, 401, 31000, 0, 1, "within 64*T1" },
+		{ 2, 401, 33000, 0, 0, "after 64*T1 the request is forgotten" },
+	};
+	for (size_t i = 0; i < N(t); i++) {
+		rule_engine_free(eng);
+		ngot = 0;
+		rule_on(R_AUTH_BRUTEFORCE, 0, 60000, 60000);
+		start();
+		char ex[256];
+		if (t[i].request)
+			feed(1000, A, B, (struct m){ .method = "REGISTER", .ruri = "sip:x", .to = "sip:7@x",
+			    .extra = t[i].request == 2 ? AUTHZ(ex, "7") : NULL });
+		for (int r = 0; r <= t[i].retrans; r++)
+			feed(1000 + t[i].gap_ms + r, B, A, (struct m){ .status = t[i].status, .to = "sip:7@x",
+			    .totag = "t", .cseq = "REGISTER" });
+		/* Threshold 0: the first failure alerts on both keys. */
+		cr_expect_eq(ngot, 2 * t[i].counted, "%s: %d alerts", t[i].comment, ngot);
+		if (t[i].counted && ngot == 2) {
+			EXPECT_ALERT(0, "auth-bruteforce", 1, "src 10.0.0.1");
+			EXPECT_ALERT(1, "auth-bruteforce", 1, "user 7@x");
+		}
+		cr_expect_eq(rule_engine_stats(eng)->suppressed, 0u, "%s", t[i].comment);
+	}
+}
+
+/* A full transaction table evicts (and counts) the oldest request; its
+ * 401 is then a response to an unseen request. */
+Test(engine, auth_transaction_table_bounded)
+{
+	cfg.table_size = 2;
+	rule_on(R_AUTH_BRUTEFORCE, 0, 60000, 60000);
+	start();
+	char ex[256];
+	feed(1000, A, B, (struct m){ .method = "REGISTER", .ruri = "sip:x", .cid = "old", .extra = AUTHZ(ex, "7") });
+	feed(1001, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .cid = "o1" });
+	feed(1002, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .cid = "o2" });
+	cr_expect_eq(rule_engine_stats(eng)->table_evictions, 1u);
+	feed(1003, B, A, (struct m){ .status = 401, .to = "sip:7@x", .totag = "t", .cid = "old", .cseq = "REGISTER" });
+	cr_expect_eq(ngot, 0);
+	/* ACK and CANCEL are not tracked: they cannot be challenged. */
+	feed(1004, A, B, (struct m){ .method = "ACK", .ruri = "sip:x", .cid = "a1" });
+	feed(1005, A, B, (struct m){ .method = "REGISTER", .ruri = "sip:x", .cid = "new", .extra = AUTHZ(ex, "8") });
+	cr_expect_eq(rule_engine_stats(eng)->table_evictions, 2u);
+	feed(1006, B, A, (struct m){ .status = 401, .to = "sip:8@x", .totag = "t", .cid = "new", .cseq = "REGISTER" });
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(0, "auth-bruteforce", 1, "src 10.0.0.1");
+	EXPECT_ALERT(1, "auth-bruteforce", 1, "user 8@x");
+	cr_expect_eq(rule_engine_stats(eng)->table_evictions, 2u);
+}
+
+/* A flush carries the severity of the key's last alert and says what it
+ * stands for, whether the key expires or the run ends. */
+Test(engine, flush_keeps_severity_and_names_events)
+{
+	cfg.cs_require_tls.n = 1;
+	cfg.cs_require_tls.idx[0] = net(0, "pci", "172.16.0.0/12", NULL);
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	start();
+	/* Raised pair: one alert, 12 suppressed; then it expires. */
+	for (int i = 0; i < 13; i++)
+		feed(1000 + i, "10.5.5.5", "172.16.3.3", (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	/* A plain pair: one alert, 2 suppressed, flushed at the end. */
+	for (int i = 0; i < 3; i++)
+		feed(1000 + i, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(0, "cleartext-signalling", 1, "10.5.5.5 <-> 172.16.3.3");
+	cr_expect_eq(got[0].sev, SEV_HIGH);
+	EXPECT_ALERT(1, "cleartext-signalling", 1, A " <-> " B);
+	cr_expect_eq(got[1].sev, SEV_LOW);
+	/* Past both keys' idle time: both expire on the next lookup. */
+	feed(70000, "10.7.7.7", "10.8.8.8", (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 5);
+	EXPECT_ALERT(2, "cleartext-signalling", 12, "10.5.5.5 <-> 172.16.3.3");
+	cr_expect_eq(got[2].sev, SEV_HIGH, "raised key flushed at severity %d", got[2].sev);
+	cr_expect_str_eq(got[2].msg,
+	    "12 further cleartext-signalling events for 10.5.5.5 <-> 172.16.3.3 suppressed since the last alert");
+	cr_expect(!got[2].has_pkt);
+	EXPECT_ALERT(3, "cleartext-signalling", 2, A " <-> " B);
+	cr_expect_eq(got[3].sev, SEV_LOW);
+	EXPECT_ALERT(4, "cleartext-signalling", 1, "10.7.7.7 <-> 10.8.8.8");
+	/* And at the end of the run. */
+	for (int i = 0; i < 4; i++)
+		feed(70001 + i, "172.16.9.9", B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 6);
+	rule_engine_finish(eng);
+	cr_assert_eq(ngot, 7);
+	EXPECT_ALERT(6, "cleartext-signalling", 3, "10.0.0.2 <-> 172.16.9.9");
+	cr_expect_eq(got[6].sev, SEV_HIGH);
+	cr_expect_str_eq(got[6].msg,
+	    "3 further cleartext-signalling events for 10.0.0.2 <-> 172.16.9.9 suppressed since the last alert");
+	cr_expect_eq(rule_engine_stats(eng)->by_severity[SEV_HIGH], 4u);
+	cr_expect_eq(rule_engine_stats(eng)->by_severity[SEV_LOW], 3u);
 }
 
 Test(engine, user_enumeration_counts_distinct)
@@ -891,7 +1133,7 @@ Test(engine, eviction_reports_suppressed)
 	EXPECT_ALERT(0, "scanner", 1, A);
 	EXPECT_ALERT(1, "scanner", 1, "10.0.0.3");
 	EXPECT_ALERT(2, "scanner", 1, A);
-	cr_expect_str_eq(got[2].msg, "1 further events suppressed");
+	cr_expect_str_eq(got[2].msg, "1 further scanner event for 10.0.0.1 suppressed since the last alert");
 	EXPECT_ALERT(3, "scanner", 1, "10.0.0.4");
 }
 

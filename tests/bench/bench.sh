@@ -161,10 +161,12 @@ for mix in $MIXES; do
 		echo "| | messages / CPU s | CPU s | peak RSS MiB | x libnids floor | x libpcap floor |"
 		echo "|---|---:|---:|---:|---:|---:|"
 		log "$mix: sipwatch"
-		measure "$REPS" "$SW" -r "$F" --no-ui
-		row "sipwatch (parse only)"
-		measure "$REPS" "$SW" -r "$F" --no-ui --dump=/dev/null
-		row "sipwatch (--dump to /dev/null)"
+		measure "$REPS" "$SW" -r "$F" --no-ui --stats=/dev/null
+		row "sipwatch (default rules)"
+		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --stats=/dev/null
+		row "sipwatch (parse only, --no-rules)"
+		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --dump=/dev/null
+		row "sipwatch (--no-rules --dump to /dev/null)"
 		CPU=$NIDS_CPU RSS=$NIDS_RSS STATUS=$NIDS_STATUS
 		row "libnids floor"
 		CPU=$PCAP_CPU RSS=$PCAP_RSS STATUS=$PCAP_STATUS

@@ -289,9 +289,11 @@ struct inv {
  * rejection of credentials. */
 struct txn {
 	struct ftab_node n;
+	uint64_t branch;     /* topmost Via branch of the newest request */
 	uint8_t creds;       /* Authorization or Proxy-Authorization present */
-	uint8_t final;       /* a final response was seen: later ones are
-	                        retransmissions (RFC 3261 section 17.2) */
+	uint8_t final;       /* a final response to that branch was seen: a
+	                        later one is a retransmission (RFC 3261
+	                        section 17.2) */
 	char user[TXN_USER]; /* digest username before any '@'; "" unknown */
 };
 
@@ -995,6 +997,16 @@ txn_key(struct ctx *x, struct ftab_key *fk)
 	return 0;
 }
 
+static uint64_t
+branch_hash(struct ctx *x)
+{
+	uint64_t h[2];
+	if (!x->s->has_via || x->s->via.branch.len == 0)
+		return 0;
+	hash128(x->e->seed, x->s->via.branch.p, x->s->via.branch.len, h);
+	return h[0];
+}
+
 static void
 r_txn_track(struct ctx *x)
 {
@@ -1009,14 +1021,24 @@ r_txn_track(struct ctx *x)
 		return;
 	ftab_expire(&e->txn, e->now, TXN_KEEP_MS);
 	struct txn *t = (struct txn *)ftab_find(&e->txn, &fk);
+	uint64_t br = branch_hash(x);
 	if (t == NULL) {
 		t = calloc(1, sizeof(*t));
 		if (t == NULL)
 			return;
 		t->n.key = fk;
+		t->branch = br;
 		ftab_insert(&e->txn, &t->n, e->now);
 	} else {
 		ftab_touch(&e->txn, &t->n, e->now);
+		/* A new branch under the same CSeq is a new transaction, not a
+		 * retransmission: svcrack sends every guess with one CSeq. */
+		if (t->branch != br) {
+			t->branch = br;
+			t->creds = 0;
+			t->final = 0;
+			t->user[0] = '\0';
+		}
 	}
 	if (m->first[SIP_H_AUTHORIZATION] < 0 && m->first[SIP_H_PROXY_AUTHORIZATION] < 0)
 		return;
@@ -1045,6 +1067,21 @@ txn_find(struct ctx *x)
 		return NULL;
 	ftab_expire(&e->txn, e->now, TXN_KEEP_MS);
 	return (struct txn *)ftab_find(&e->txn, &fk);
+}
+
+/* 1 when this final response repeats one already seen for the same
+ * request (same Via branch); marks the transaction answered. */
+static int
+txn_retransmitted(struct ctx *x, struct txn *t)
+{
+	if (t == NULL)
+		return 0;
+	if (t->branch != branch_hash(x))
+		return 0; /* another hop of the same transaction, or unknown */
+	if (t->final)
+		return 1;
+	t->final = 1;
+	return 0;
 }
 
 /* Per-user key of auth-bruteforce (shared by auth-breach): the digest
@@ -1102,11 +1139,8 @@ r_auth_failure(struct ctx *x)
 	struct rtab *rt = &x->e->rt[R_AUTH_BRUTEFORCE];
 	const struct sip_summary *s = x->s;
 	struct txn *t = txn_find(x);
-	if (t) {
-		if (t->final)
-			return;
-		t->final = 1;
-	}
+	if (txn_retransmitted(x, t))
+		return;
 	if (x->m->status != 403) {
 		if (t == NULL || !t->creds)
 			return;
@@ -1130,13 +1164,8 @@ r_auth_breach(struct ctx *x, struct rtab *rt)
 	/* A retransmitted 2xx is the same login; a 2xx to a request seen
 	 * without credentials is no password accepted. */
 	struct txn *t = txn_find(x);
-	if (t) {
-		if (t->final)
-			return;
-		t->final = 1;
-		if (!t->creds)
-			return;
-	}
+	if (txn_retransmitted(x, t) || (t && !t->creds))
+		return;
 	struct rtab *bt = &x->e->rt[R_AUTH_BRUTEFORCE];
 	int64_t since = x->e->cfg->r[R_AUTH_BREACH].window_ms;
 	struct rkey k[2];

@@ -10,7 +10,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wformat=2 -Wwrite-strings -Wundef
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -Iparsers
-LDLIBS  := -lnids -lpcap -lpcre2-8 -lyaml -lm
+LDLIBS  := -lnids -lpcap -lpcre2-8 -lyaml -lm -lpthread
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif
@@ -39,7 +39,7 @@ PARSER_OBJ  := $(call obj,$(PARSER_SRC))
 LIB_OBJ     := $(PARSER_OBJ) $(call obj,$(RULES_SRC) $(MONITOR_SRC) $(UI_SRC))
 MAIN_OBJ    := $(call obj,monitor/main.c)
 
-.PHONY: all test unit golden cli difftest bench clean install deps demo
+.PHONY: all test unit golden cli difftest syslog bench clean install deps demo
 all: $(BUILD)/sipwatch
 
 $(BUILD)/%.o: %.c
@@ -76,12 +76,16 @@ cli: $(BUILD)/sipwatch
 difftest: $(BUILD)/sipwatch
 	tests/diff_tshark.sh $(BUILD)/sipwatch
 
+# Alert export against a real rsyslogd (skipped when it is not installed).
+syslog: $(BUILD)/sipwatch
+	tests/syslog.sh $(BUILD)/sipwatch
+
 # Installs the Debian packages (a no-op when they are present).
 deps:
 	./scripts/install-deps.sh
 
 test: deps
-	$(MAKE) unit golden cli difftest
+	$(MAKE) unit golden cli difftest syslog
 
 demo: deps
 	$(MAKE) $(BUILD)/sipwatch

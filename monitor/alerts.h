@@ -1,42 +1,140 @@
 /*
- * alerts.h - alert outputs ("-o" sinks): JSON lines and readable text.
- * Each sink is a small function table; main.c keeps a list of them.
+ * alerts.h - alert outputs ("-o" sinks): JSON lines, readable text,
+ * syslog (local, or RFC 5424 / RFC 3164 over UDP or TCP) and evidence
+ * pcaps.
+ *
+ * Every sink sits behind its own bounded queue and writer thread
+ * (monitor/outq.h): sink_write() formats the alert on the capture thread
+ * and enqueues it, and never waits.  A full queue drops the alert and
+ * counts it.  Each kind is a small function table (struct sink_ops).
  */
 #ifndef SIPWATCH_ALERTS_H
 #define SIPWATCH_ALERTS_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
+#include "monitor/outq.h"
 #include "rules/rules.h"
+
+enum sink_kind { SINK_JSON, SINK_TEXT, SINK_SYSLOG, SINK_PCAP };
+enum sink_net { SINK_NET_LOCAL, SINK_NET_UDP, SINK_NET_TCP };
+
+#define SINK_MAX_TARGET 1024
+
+/* A parsed output specification (command line or config file). */
+struct sink_spec {
+	int kind;                 /* enum sink_kind */
+	char target[SINK_MAX_TARGET]; /* path, "udp://h:p", "tcp://h:p", "" */
+	/* syslog */
+	int net;                  /* enum sink_net */
+	char host[256], port[8];
+	char ident[49];           /* RFC 5424 APP-NAME: at most 48 */
+	int facility;             /* LOG_DAEMON ... (already shifted, as <syslog.h>) */
+	char hostname[256];       /* "" = gethostname() */
+	int rfc3164;
+	/* pcap */
+	uint64_t size;            /* rotate before a file grows past this */
+	unsigned files;           /* PATH plus PATH.1 .. PATH.(files-1) */
+	/* queue */
+	uint32_t queue;           /* records; 0 = OUTQ_DEF_RECORDS */
+};
+
+/*
+ * Parses "json[:PATH]", "text[:PATH]",
+ * "syslog[:udp://HOST:PORT|tcp://HOST:PORT][,OPT...]" (OPT: ident=NAME,
+ * facility=NAME, hostname=NAME, rfc3164, rfc5424, queue=N) and
+ * "pcap:PATH[,size=N[K|M|G]][,files=N][,queue=N]".  json and text take
+ * the rest as the path.  Returns 0, or -1 with a message in err.
+ */
+int sink_spec_parse(const char *spec, struct sink_spec *o, char *err, size_t errlen);
+/* Starts a spec of kind "json", "text", "syslog" or "pcap" with defaults. */
+int sink_spec_init(struct sink_spec *o, const char *kind, char *err, size_t errlen);
+/* Sets one option (also "path" and "target", as in the config file's
+ * mapping form).  Returns 0, or -1 with a message in err. */
+int sink_spec_set(struct sink_spec *o, const char *key, const char *val,
+    char *err, size_t errlen);
+/* Checks that a spec is complete (a pcap has a path ...). 0 or -1. */
+int sink_spec_check(const struct sink_spec *o, char *err, size_t errlen);
 
 struct sink;
 
 struct sink_ops {
 	const char *kind;
-	/* Writes one alert.  Returns 0 or -1 (errno set). */
-	int (*write)(struct sink *s, const struct rule_alert *a);
-	/* Flushes and releases.  Returns 0 or -1. */
-	int (*close)(struct sink *s);
+	/* Main thread, at start.  0 or -1 with a message in err. */
+	int (*open)(struct sink *s, char *err, size_t errlen);
+	/* Capture thread: appends the record for one alert to b.  Returns 0
+	 * to enqueue it, 1 when this alert has nothing for this sink. */
+	int (*format)(struct sink *s, const struct rule_alert *a, struct obuf *b);
+	/* Writer thread: see outq_deliver_fn; ud is the sink. */
+	outq_deliver_fn deliver;
+	/* Writer thread, after the last record (may be NULL). */
+	void (*finish)(void *ud);
+	/* Main thread, after the writer ended: releases priv.  Returns -1 if
+	 * the output failed in a way the exit status should show. */
+	int (*release)(struct sink *s);
 };
 
 struct sink {
 	const struct sink_ops *ops;
-	FILE *f;
-	char *path;
-	int err; /* a write failed: reported once */
+	struct sink_spec spec;
+	struct outq *q;
+	struct obuf fmt;    /* capture thread's scratch */
 	void *priv;
+	int hint_dlt;       /* link type of the first input (-1 unknown) */
 };
 
-/*
- * Opens a sink from an -o argument: "json:PATH", "json" (stdout), "text",
- * "text:PATH" ("-" is stdout).  NULL with a message in err.
- */
+/* What --stats reports per output. */
+struct sink_report {
+	const char *kind;
+	char target[SINK_MAX_TARGET];
+	uint64_t sent, dropped, errors, reconnects;
+};
+
+/* Parses and opens.  NULL with a message in err. */
 struct sink *sink_open(const char *spec, char *err, size_t errlen);
+struct sink *sink_open_spec(const struct sink_spec *o, char *err, size_t errlen);
+/* Formats and enqueues.  0, or -1 when the alert was dropped. */
 int sink_write(struct sink *s, const struct rule_alert *a);
-int sink_close(struct sink *s);
+/* Link type for an evidence file that gets no packet (stays valid pcap). */
+void sink_hint_dlt(struct sink *s, int dlt);
+/* Starts the flush: queued alerts go out until deadline (CLOCK_MONOTONIC). */
+void sink_shutdown(struct sink *s, const struct timespec *deadline);
+/* Waits for the flush (see outq_close), fills rep (may be NULL), frees.
+ * Returns 0, or -1 when a file output failed. */
+int sink_close(struct sink *s, struct sink_report *rep);
+/* Counters now. */
+void sink_report(struct sink *s, struct sink_report *rep);
 
 /* Appends the alert's JSON object (no newline) to j; shared by sinks. */
 struct json;
 void alert_json(struct json *j, const struct rule_alert *a);
+
+/*
+ * The alert's fields in the JSON output's order and names (README
+ * "Alerts"): what structured data carries.  Strings point into the
+ * alert or into af's own storage, valid as long as both.
+ */
+#define ALERT_MAX_FIELDS 24
+struct alert_field {
+	const char *name;
+	const char *s; /* value as text */
+	size_t len;
+	int is_num;
+	uint64_t num;
+};
+struct alert_fields {
+	struct alert_field f[ALERT_MAX_FIELDS];
+	size_t n;
+	char ts[80], src[48], dst[48], nums[6][24];
+};
+void alert_fields(struct alert_fields *af, const struct rule_alert *a);
+/* "udp", "tcp", "sctp" or "ws". */
+const char *alert_transport(const struct rule_pkt *p);
+
+/* Kinds implemented in other files. */
+extern const struct sink_ops sink_syslog_ops;   /* syslog_sink.c */
+extern const struct sink_ops sink_evidence_ops; /* evidence.c */
 
 #endif

@@ -27,6 +27,7 @@ struct pipeline {
 	struct pipeline_cfg cfg;
 	struct stats st;
 	struct pkt_meta cur; /* the packet being processed */
+	struct pipeline_raw raw; /* its frame; data NULL between frames */
 	uint64_t frame;
 	uint64_t buffered; /* bytes held by stream buffers and queues */
 	struct ftab tcp;   /* own TCP flows */

@@ -57,12 +57,22 @@ struct app {
 	struct rule_engine *eng;
 	struct sink *sinks[MAX_SINKS];
 	int nsinks;
+	struct sink_report reports[MAX_SINKS];
 	int max_sev; /* highest alert severity seen, -1 none */
 };
 
 static void
-rule_pkt_from(struct rule_pkt *r, const struct pkt_meta *m)
+rule_pkt_from(struct rule_pkt *r, const struct pkt_meta *m, const struct pipeline *pl)
 {
+	struct pipeline_raw raw;
+
+	memset(r, 0, sizeof(*r));
+	if (pl && pipeline_current_frame(pl, &raw)) {
+		r->raw = raw.data;
+		r->raw_caplen = raw.caplen;
+		r->raw_len = raw.len;
+		r->raw_dlt = raw.dlt;
+	}
 	r->ts = m->ts;
 	r->frame = m->frame;
 	r->ipver = m->ipver;
@@ -90,7 +100,7 @@ on_tls(void *ud, const struct pkt_meta *m, uint16_t version, const char *sni)
 	struct app *a = ud;
 	struct rule_pkt r;
 	(void)version, (void)sni;
-	rule_pkt_from(&r, m);
+	rule_pkt_from(&r, m, a->pl);
 	rule_engine_tls(a->eng, &r);
 }
 
@@ -101,7 +111,7 @@ on_msg(void *ud, const struct pkt_meta *m, const struct sip_msg *msg,
 	struct app *a = ud;
 	if (a->eng) {
 		struct rule_pkt r;
-		rule_pkt_from(&r, m);
+		rule_pkt_from(&r, m, a->pl);
 		rule_engine_message(a->eng, &r, msg, sum);
 	}
 	if (a->dump == NULL || a->dump_err)
@@ -138,6 +148,12 @@ usage(FILE *f)
 	    "  -o json[:PATH]     alerts as JSON lines (default path: stdout); repeatable\n"
 	    "  -o text[:PATH]     alerts as readable lines; with no -o, --dump or --stats,\n"
 	    "                     text alerts go to stdout\n"
+	    "  -o syslog[:udp://HOST:PORT|tcp://HOST:PORT][,OPT...]\n"
+	    "                     alerts to syslog(3), or RFC 5424 over UDP or TCP;\n"
+	    "                     OPT: ident=NAME facility=NAME hostname=NAME rfc3164\n"
+	    "  -o pcap:PATH[,size=100M,files=10]\n"
+	    "                     the frames behind alerts, rotated by size\n"
+	    "                     (every output also takes queue=N records)\n"
 	    "  --dump=PATH        one JSON object per SIP message (- is stdout)\n"
 	    "  --stats=PATH       one JSON object of counters at the end (- is stdout)\n"
 	    "  --no-ui            batch mode (the default when stdout is not a terminal)\n"
@@ -352,6 +368,58 @@ join_args(int argc, char **argv)
 	return s;
 }
 
+/* An output of the configuration file as a spec; errors carry its place. */
+static int
+cfg_output_spec(const struct rule_config *rc, size_t i, struct sink_spec *o,
+    char *err, size_t errlen)
+{
+	const struct output_def *d = &rc->outputs[i];
+	char e[512];
+
+	if (d->spec) {
+		if (sink_spec_parse(d->spec, o, e, sizeof(e)) == 0)
+			return 0;
+		snprintf(err, errlen, "%s:%u:%u: outputs[%zu]: %s", rc->source,
+		    (unsigned)d->line, (unsigned)d->col, i, e);
+		return -1;
+	}
+	if (sink_spec_init(o, d->kv[0].val, e, sizeof(e)) != 0) {
+		snprintf(err, errlen, "%s:%u:%u: outputs[%zu].type: %s", rc->source,
+		    (unsigned)d->kv[0].line, (unsigned)d->kv[0].col, i, e);
+		return -1;
+	}
+	for (size_t k = 1; k < d->nkv; k++)
+		if (sink_spec_set(o, d->kv[k].key, d->kv[k].val, e, sizeof(e)) != 0) {
+			snprintf(err, errlen, "%s:%u:%u: outputs[%zu].%s: %s", rc->source,
+			    (unsigned)d->kv[k].line, (unsigned)d->kv[k].col, i, d->kv[k].key, e);
+			return -1;
+		}
+	if (sink_spec_check(o, e, sizeof(e)) != 0) {
+		snprintf(err, errlen, "%s:%u:%u: outputs[%zu]: %s", rc->source,
+		    (unsigned)d->line, (unsigned)d->col, i, e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Flushes every output within one bounded time, then frees them. */
+#define FLUSH_MS 2000
+static int
+close_sinks(struct app *a)
+{
+	struct timespec dl;
+	int r = 0;
+
+	outq_now(&dl);
+	outq_add_ms(&dl, FLUSH_MS);
+	for (int i = 0; i < a->nsinks; i++)
+		sink_shutdown(a->sinks[i], &dl);
+	for (int i = 0; i < a->nsinks; i++)
+		if (sink_close(a->sinks[i], &a->reports[i]) != 0)
+			r = -1;
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -475,9 +543,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "sipwatch: %s\n", err);
 		return EXIT_SETUP;
 	}
+	struct sink_spec specs[MAX_SINKS];
+	int nspecs = 0;
+	if (rc->n_outputs + (size_t)nouts > MAX_SINKS) {
+		fprintf(stderr, "sipwatch: at most %d outputs (-o and the configuration's)\n",
+		    MAX_SINKS);
+		return EXIT_SETUP;
+	}
+	for (size_t i = 0; i < rc->n_outputs; i++, nspecs++)
+		if (cfg_output_spec(rc, i, &specs[nspecs], err, sizeof(err)) != 0) {
+			fprintf(stderr, "sipwatch: %s\n", err);
+			return EXIT_SETUP;
+		}
 	if (check) {
 		printf("%s: OK\n", conf_path ? conf_path : "built-in rules");
 		rule_config_free(rc);
+		free(files);
 		return 0;
 	}
 	/* The configuration's malformed limits are the parser's limits;
@@ -500,11 +581,22 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	json_init(&a.j);
 	a.max_sev = -1;
-	if (nouts == 0 && dump_path == NULL && stats_path == NULL && !no_rules)
+	if (nouts == 0 && nspecs == 0 && dump_path == NULL && stats_path == NULL && !no_rules)
 		outs[nouts++] = "text";
-	for (int i = 0; i < nouts; i++) {
-		a.sinks[a.nsinks] = sink_open(outs[i], err, sizeof(err));
-		if (a.sinks[a.nsinks] == NULL) {
+	/* Outputs write from their own threads; a reader that went away
+	 * must be an error on write, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < nspecs + nouts; i++) {
+		if (i < nspecs) {
+			a.sinks[a.nsinks] = sink_open_spec(&specs[i], err, sizeof(err));
+			if (a.sinks[a.nsinks] == NULL) {
+				const struct output_def *d = &rc->outputs[i];
+				fprintf(stderr, "sipwatch: %s:%u:%u: outputs[%d]: %s\n", rc->source,
+				    (unsigned)d->line, (unsigned)d->col, i, err);
+				return EXIT_SETUP;
+			}
+		} else if ((a.sinks[a.nsinks] = sink_open(outs[i - nspecs], err,
+		    sizeof(err))) == NULL) {
 			fprintf(stderr, "sipwatch: %s\n", err);
 			return EXIT_SETUP;
 		}
@@ -546,6 +638,9 @@ main(int argc, char **argv)
 		}
 	}
 
+	for (int i = 0; i < a.nsinks && ncaps > 0; i++)
+		sink_hint_dlt(a.sinks[i], caps[0]->dlt);
+
 	cfg.on_msg = on_msg;
 	cfg.on_tls = a.eng ? on_tls : NULL;
 	cfg.ud = &a;
@@ -563,7 +658,6 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0; i < ncaps && !stop; i++) {
 		int r = caps[i]->live ? run_live(&a, caps[i]) : run_file(&a, caps[i]);
@@ -573,13 +667,18 @@ main(int argc, char **argv)
 	pipeline_finish(a.pl);
 	if (a.eng)
 		rule_engine_finish(a.eng);
-	for (int i = 0; i < a.nsinks; i++)
-		if (sink_close(a.sinks[i]) != 0)
-			status = status ? status : EXIT_SETUP;
+	if (close_sinks(&a) != 0)
+		status = status ? status : EXIT_SETUP;
 
 	if (stats_path) {
 		FILE *sf = open_out(stats_path);
-		if (sf == NULL || stats_write(pipeline_stats(a.pl), a.eng ? rule_engine_stats(a.eng) : NULL, sf) != 0) {
+		struct stats_output so[MAX_SINKS];
+		for (int i = 0; i < a.nsinks; i++)
+			so[i] = (struct stats_output){ a.reports[i].kind, a.reports[i].target,
+				a.reports[i].sent, a.reports[i].dropped, a.reports[i].errors,
+				a.reports[i].reconnects };
+		if (sf == NULL || stats_write_ex(pipeline_stats(a.pl),
+		    a.eng ? rule_engine_stats(a.eng) : NULL, so, (size_t)a.nsinks, sf) != 0) {
 			if (sf)
 				fprintf(stderr, "sipwatch: %s: %s\n", stats_path, strerror(errno));
 			status = status ? status : EXIT_SETUP;

@@ -364,8 +364,33 @@ pipe_ip(struct pipeline *p, const uint8_t *ip, size_t len, int depth)
 	pipe_l4(p, &ipi, depth);
 }
 
+int
+pipeline_current_frame(const struct pipeline *p, struct pipeline_raw *r)
+{
+	if (p->raw.data == NULL)
+		return 0;
+	*r = p->raw;
+	return 1;
+}
+
+static void frame_body(struct pipeline *p, int dlt, const struct timeval *ts,
+    const uint8_t *data, uint32_t caplen, uint32_t len);
+
 void
 pipeline_frame(struct pipeline *p, int dlt, const struct timeval *ts,
+    const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	p->raw.data = data;
+	p->raw.caplen = caplen > len ? len : caplen;
+	p->raw.len = len;
+	p->raw.dlt = dlt;
+	p->raw.frame = p->frame + 1;
+	frame_body(p, dlt, ts, data, caplen, len);
+	p->raw.data = NULL;
+}
+
+static void
+frame_body(struct pipeline *p, int dlt, const struct timeval *ts,
     const uint8_t *data, uint32_t caplen, uint32_t len)
 {
 	struct stats *s = &p->st;

@@ -92,4 +92,15 @@ void pipeline_set_reasm_filter(struct pipeline *p, pipeline_filter_fn fn, void *
 
 struct stats *pipeline_stats(struct pipeline *p);
 
+/* The frame pipeline_frame() is processing. */
+struct pipeline_raw {
+	const uint8_t *data;
+	uint32_t caplen, len;
+	int dlt;
+	uint64_t frame; /* as pkt_meta.frame */
+};
+/* 1 with *r filled during a callback from pipeline_frame(); 0 outside
+ * one (e.g. messages ended by pipeline_finish()). */
+int pipeline_current_frame(const struct pipeline *p, struct pipeline_raw *r);
+
 #endif

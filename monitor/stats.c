@@ -110,6 +110,13 @@ rules_json(struct json *j, const struct rule_stats *rs)
 int
 stats_write(const struct stats *s, const struct rule_stats *rs, FILE *f)
 {
+	return stats_write_ex(s, rs, NULL, 0, f);
+}
+
+int
+stats_write_ex(const struct stats *s, const struct rule_stats *rs,
+    const struct stats_output *outs, size_t nouts, FILE *f)
+{
 	struct json j;
 	json_init(&j);
 	json_obj_open(&j);
@@ -225,6 +232,21 @@ stats_write(const struct stats *s, const struct rule_stats *rs, FILE *f)
 
 	if (rs)
 		rules_json(&j, rs);
+	if (outs) {
+		json_key(&j, "outputs");
+		json_arr_open(&j);
+		for (size_t i = 0; i < nouts; i++) {
+			json_obj_open(&j);
+			json_kcstr(&j, "kind", outs[i].kind);
+			json_kcstr(&j, "target", outs[i].target);
+			json_ku64(&j, "sent", outs[i].sent);
+			json_ku64(&j, "dropped", outs[i].dropped);
+			json_ku64(&j, "errors", outs[i].errors);
+			json_ku64(&j, "reconnects", outs[i].reconnects);
+			json_obj_close(&j);
+		}
+		json_arr_close(&j);
+	}
 	json_obj_close(&j);
 	int r = j.oom ? -1 : json_write_line(&j, f);
 	json_free(&j);

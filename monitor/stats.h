@@ -5,6 +5,7 @@
 #ifndef SIPWATCH_STATS_H
 #define SIPWATCH_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -97,5 +98,15 @@ struct rule_stats;
 /* Writes one JSON object and a newline, with the rule engine's counters
  * when rs is not NULL.  Returns 0 or -1. */
 int stats_write(const struct stats *s, const struct rule_stats *rs, FILE *f);
+/* Per alert output (--stats "outputs"): alerts delivered, dropped (queue
+ * full, undeliverable, or still queued at exit), errors (failed writes,
+ * sends, connects), reconnects (TCP connections after the first). */
+struct stats_output {
+	const char *kind, *target;
+	uint64_t sent, dropped, errors, reconnects;
+};
+/* As stats_write, with an "outputs" list when outs is not NULL. */
+int stats_write_ex(const struct stats *s, const struct rule_stats *rs,
+    const struct stats_output *outs, size_t nouts, FILE *f);
 
 #endif

@@ -1127,11 +1127,144 @@ apply_tables(struct ctx *x, const yaml_node_t *n)
 	return field(x, n, "size", v_uint, &a);
 }
 
+/* ------------------------------------------------------------ outputs */
+
+static void
+outputs_free(struct output_def *o, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		free(o[i].spec);
+		for (k = 0; k < o[i].nkv; k++) {
+			free(o[i].kv[k].key);
+			free(o[i].kv[k].val);
+		}
+		free(o[i].kv);
+	}
+	free(o);
+}
+
+/* Which keys each output type takes beyond "type". */
+static const struct {
+	const char *type;
+	const char *const keys[8];
+} output_types[] = {
+	{ "json", { "path", "queue" } },
+	{ "text", { "path", "queue" } },
+	{ "syslog", { "target", "ident", "facility", "hostname", "format", "queue" } },
+	{ "pcap", { "path", "size", "files", "queue" } },
+};
+
+#define CFG_MAX_SPEC 1024
+
+static int
+apply_output_map(struct ctx *x, const yaml_node_t *n, struct output_def *d)
+{
+	const char *keys[10] = { "type" };
+	const yaml_node_t *vt = map_get(x, n, "type");
+	yaml_node_pair_t *p;
+	const char *type;
+	size_t t, nk, old;
+
+	if (vt == NULL)
+		return fail(x, n, "missing key \"type\" (json, text, syslog or pcap)");
+	old = path_key(x, "type");
+	if (as_str(x, vt, "json, text, syslog or pcap", &type) < 0)
+		return -1;
+	for (t = 0; t < N(output_types) && strcmp(type, output_types[t].type) != 0; t++)
+		;
+	if (t == N(output_types))
+		return fail_type(x, vt, "json, text, syslog or pcap");
+	path_pop(x, old);
+	for (nk = 1; nk < N(keys) && output_types[t].keys[nk - 1] != NULL; nk++)
+		keys[nk] = output_types[t].keys[nk - 1];
+	if (map_check(x, n, keys, nk) < 0)
+		return -1;
+	d->kv = calloc(n->data.mapping.pairs.top - n->data.mapping.pairs.start,
+	    sizeof(*d->kv));
+	if (d->kv == NULL)
+		return fail(x, n, "out of memory");
+	/* "type" first: the monitor starts from it. */
+	d->kv[0].key = strdup("type");
+	d->kv[0].val = strdup(type);
+	d->kv[0].line = (uint32_t)vt->start_mark.line + 1;
+	d->kv[0].col = (uint32_t)vt->start_mark.column + 1;
+	d->nkv = 1;
+	if (d->kv[0].key == NULL || d->kv[0].val == NULL)
+		return fail(x, n, "out of memory");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		const char *k = key_of(x, n, p), *v;
+		const yaml_node_t *vn = node(x, p->value);
+		struct output_kv *kv = &d->kv[d->nkv];
+
+		if (k == NULL || vn == NULL)
+			return -1;
+		if (strcmp(k, "type") == 0)
+			continue;
+		old = path_key(x, k);
+		if (as_str(x, vn, "a string or number", &v) < 0)
+			return -1;
+		if (strlen(v) > CFG_MAX_SPEC)
+			return fail(x, vn, "longer than %d bytes", CFG_MAX_SPEC);
+		path_pop(x, old);
+		kv->key = strdup(k);
+		kv->val = strdup(v);
+		kv->line = (uint32_t)vn->start_mark.line + 1;
+		kv->col = (uint32_t)vn->start_mark.column + 1;
+		d->nkv++;
+		if (kv->key == NULL || kv->val == NULL)
+			return fail(x, vn, "out of memory");
+	}
+	return 0;
+}
+
+static int
+apply_outputs(struct ctx *x, const yaml_node_t *n)
+{
+	struct rule_config *c = x->c;
+	yaml_node_item_t *b, *e, *it;
+
+	/* The file's list replaces any earlier one. */
+	outputs_free(c->outputs, c->n_outputs);
+	c->outputs = NULL;
+	c->n_outputs = 0;
+	if (as_seq(x, n, &b, &e) < 0)
+		return -1;
+	if (e - b > CFG_MAX_OUTPUTS)
+		return fail(x, n, "more than %d outputs", CFG_MAX_OUTPUTS);
+	if (b < e && (c->outputs = calloc((size_t)(e - b), sizeof(*c->outputs))) == NULL)
+		return fail(x, n, "out of memory");
+	for (it = b; it < e; it++) {
+		const yaml_node_t *item = node(x, *it);
+		struct output_def *d = &c->outputs[c->n_outputs++];
+		size_t old = path_push(x, "[%zu]", (size_t)(it - b));
+		const char *s;
+
+		d->line = (uint32_t)item->start_mark.line + 1;
+		d->col = (uint32_t)item->start_mark.column + 1;
+		if (item->type == YAML_MAPPING_NODE) {
+			if (apply_output_map(x, item, d) < 0)
+				return -1;
+		} else {
+			if (as_str(x, item, "an output (\"json:PATH\", \"syslog:udp://HOST:PORT\", "
+			    "\"pcap:PATH\" ...) or a mapping with a type", &s) < 0)
+				return -1;
+			if (*s == '\0' || strlen(s) > CFG_MAX_SPEC)
+				return fail_type(x, item, "an output like \"json:PATH\" (at most 1024 bytes)");
+			if ((d->spec = dup_or_fail(x, item, s)) == NULL)
+				return -1;
+		}
+		path_pop(x, old);
+	}
+	return 0;
+}
+
 static int
 apply_root(struct ctx *x, const yaml_node_t *n)
 {
 	static const char *const keys[] = {
-		"networks", "domains", "rules", "custom", "tables"
+		"networks", "domains", "rules", "custom", "tables", "outputs"
 	};
 	/* Networks first: everything else refers to them by name.  Rules
 	 * before domains: a domain inherits weak_auth.require_sha256. */
@@ -1141,7 +1274,7 @@ apply_root(struct ctx *x, const yaml_node_t *n)
 	} order[] = {
 		{ "networks", apply_networks }, { "rules", apply_rules },
 		{ "domains", apply_domains }, { "custom", apply_custom },
-		{ "tables", apply_tables },
+		{ "tables", apply_tables }, { "outputs", apply_outputs },
 	};
 	size_t i, old;
 
@@ -1400,5 +1533,6 @@ rule_config_free(struct rule_config *c)
 	for (i = 0; i < c->n_customs; i++)
 		custom_clear(&c->customs[i]);
 	free(c->customs);
+	outputs_free(c->outputs, c->n_outputs);
 	free(c);
 }

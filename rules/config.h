@@ -98,6 +98,25 @@ struct custom_def {
 	struct rule_common c;   /* threshold 0 or 1: every match alerts */
 };
 
+/*
+ * outputs: where alerts go, as -o takes them.  The loader checks the
+ * shape (a list of strings, or mappings with a known "type" and that
+ * type's keys); the monitor parses the values and reports errors with
+ * the recorded line and column.
+ */
+#define CFG_MAX_OUTPUTS 16
+struct output_kv {
+	char *key, *val;
+	uint32_t line, col;     /* of the value */
+};
+struct output_def {
+	char *spec;             /* string form ("syslog:udp://h:514,rfc3164"),
+	                           or NULL for the mapping form */
+	struct output_kv *kv;   /* mapping form, "type" first */
+	size_t nkv;
+	uint32_t line, col;     /* of the list item */
+};
+
 struct rule_config {
 	char *source;           /* file name, or "(built-in)" */
 
@@ -133,6 +152,9 @@ struct rule_config {
 
 	/* bounded tables: keys per counter table (LRU eviction beyond) */
 	uint32_t table_size;
+
+	struct output_def *outputs;
+	size_t n_outputs;
 };
 
 /*

@@ -25,6 +25,12 @@ struct rule_pkt {
 	uint8_t ws;        /* over WebSocket */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
+	/* The captured frame that completed the message, for evidence
+	 * outputs: valid during the call only; NULL when there is none (end
+	 * of input). */
+	const uint8_t *raw;
+	uint32_t raw_caplen, raw_len;
+	int raw_dlt; /* its link type (DLT_*) */
 };
 
 struct rule_alert {

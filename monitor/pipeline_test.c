@@ -375,3 +375,33 @@ Test(pipeline, own_flow_table_is_bounded)
 	cr_assert_eq(s->tcp_flow_evictions, 900);
 	cr_assert_leq(s->tcp_flows_peak, 100);
 }
+
+/*
+ * Regression (fuzz_stream, tests/fuzz/corpus/fuzz_stream/hang-hunt-offset0):
+ * a stream whose first line sip_sniff() takes for a request line ("INVITE
+ * sip:... SIP/2.0" then a bare CR) but that sip_parse() rejects (no start
+ * line in its junk window) made the framer hand offset 0 back and forth
+ * between parsing and hunting for ever.  The messages after it must come
+ * out, on every path.
+ */
+Test(pipeline, hunt_after_rejected_first_line, .timeout = 20)
+{
+	char s[4096];
+	size_t n = 0;
+	n += (size_t)snprintf(s + n, sizeof(s) - n,
+	    "INVITE sip:bob@biloxi.com SIP/2.0\r\xf6Via: x;branch=y\r\n");
+	for (int i = 0; i < 12; i++)
+		n += (size_t)snprintf(s + n, sizeof(s) - n,
+		    "X-Pad-%02d: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", i);
+	n += (size_t)snprintf(s + n, sizeof(s) - n, "%s", STREAM);
+	for (int path = 0; path < 3; path++) {
+		int v6 = path == 2, hs = path != 1;
+		uint16_t port = (uint16_t)(30000 + path);
+		int base = ngot = 0;
+		open_conn(v6, port, hs, 1000);
+		tcp_seg(v6, port, 5060, 0, 1000, 5001, ACK | PSH, s, 1000);
+		tcp_seg(v6, port, 5060, 0, 2000, 5001, ACK | PSH, s + 1000, n - 1000);
+		close_conn(v6, port, 1000 + (uint32_t)n);
+		check(base, hs ? (v6 ? "ipv6" : "ipv4 libnids") : "ipv4 mid-stream", 1000, 0);
+	}
+}

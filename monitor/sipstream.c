@@ -137,7 +137,14 @@ parse_run(struct sipstream *s, struct pipeline *p, const struct pkt_meta *m,
 			}
 			break;
 		}
-		/* Not a message here: resynchronise on the next start line. */
+		/* Not a message here: resynchronise on the next start line,
+		 * past this one.  hunt() accepts offset 0 of a direction's
+		 * first bytes when sip_sniff() does, and sip_sniff() can
+		 * accept a line that sip_parse() rejects: without clearing
+		 * first, SS_SIP and SS_HUNT would hand the same offset back
+		 * and forth for ever (tests/fuzz/corpus/fuzz_stream/
+		 * hang-hunt-offset0). */
+		s->first = 0;
 		s->state = SS_HUNT;
 	}
 	return off;

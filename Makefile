@@ -10,7 +10,16 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wformat=2 -Wwrite-strings -Wundef
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -Iparsers
-LDLIBS  := -lnids -lpcap -lpcre2-8 -lyaml -lm -lpthread
+# The dashboard (ui/): wide ncurses when there is one, else plain ncurses
+# (ASCII drawing only).
+CURSES_W := $(shell pkg-config --exists ncursesw 2>/dev/null && echo y)
+ifeq ($(CURSES_W),y)
+CURSES_LIBS := $(shell pkg-config --libs ncursesw)
+CFLAGS  += -DUI_WIDE=1 $(shell pkg-config --cflags ncursesw)
+else
+CURSES_LIBS := $(shell pkg-config --libs ncurses 2>/dev/null || echo -lncurses)
+endif
+LDLIBS  := -lnids -lpcap -lpcre2-8 -lyaml $(CURSES_LIBS) -lm -lpthread
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif
@@ -22,6 +31,13 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp,print_suppressions=0
 export UBSAN_OPTIONS = print_stacktrace=1,halt_on_error=1
+endif
+# FUZZER=1: clang with libFuzzer coverage, ASan and UBSan (make fuzz).
+ifeq ($(FUZZER),1)
+BUILD   := build/fuzzer
+CC      := clang
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=fuzzer,address,undefined
 endif
 
 PREFIX  ?= /usr/local
@@ -39,7 +55,7 @@ PARSER_OBJ  := $(call obj,$(PARSER_SRC))
 LIB_OBJ     := $(PARSER_OBJ) $(call obj,$(RULES_SRC) $(MONITOR_SRC) $(UI_SRC))
 MAIN_OBJ    := $(call obj,monitor/main.c)
 
-.PHONY: all test unit golden cli difftest syslog bench clean install deps demo
+.PHONY: all test unit golden cli difftest syslog uitest live bench clean install deps demo
 all: $(BUILD)/sipwatch
 
 $(BUILD)/%.o: %.c
@@ -80,12 +96,53 @@ difftest: $(BUILD)/sipwatch
 syslog: $(BUILD)/sipwatch
 	tests/syslog.sh $(BUILD)/sipwatch
 
+# Fuzz targets (tests/fuzz/README.md).  Linked with replay.c, each runs
+# its committed corpus once (fuzz-replay, part of make test); make fuzz
+# builds them with libFuzzer and runs each for FUZZ_SECONDS, new inputs
+# going to build/fuzz-corpus/ (not committed automatically).
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(filter tests/fuzz/fuzz_%.c,$(FUZZ_SRC)))
+FUZZ_SECONDS ?= 60
+FUZZ_REPLAY  := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+
+$(FUZZ_REPLAY): $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(call obj,tests/fuzz/replay.c tests/guard.c) $(BUILD)/libsipwatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libfuzzer/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libsipwatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: fuzz-replay fuzz hostile valgrind
+fuzz-replay: $(FUZZ_REPLAY)
+	@for t in $(FUZZ_TARGETS); do $(BUILD)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
+
+fuzz:
+	$(MAKE) FUZZER=1 $(addprefix build/fuzzer/libfuzzer/,$(FUZZ_TARGETS))
+	tests/fuzz/run.sh build/fuzzer/libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Hostile captures (tests/hostile.sh): damage, floods, limits, memory bounds.
+hostile: $(BUILD)/sipwatch
+	tests/hostile.sh $(BUILD)/sipwatch
+
+# The golden captures under valgrind: no invalid access, no leak.
+valgrind: $(BUILD)/sipwatch
+	tests/valgrind.sh $(BUILD)/sipwatch
+
+# Live capture on a veth pair in a private network namespace, signals,
+# reload, privilege drop (skipped unless root with ip netns).
+live: $(BUILD)/sipwatch
+	tests/live.sh $(BUILD)/sipwatch
+
+# The dashboard in tmux (skipped when tmux is not installed).
+uitest: $(BUILD)/sipwatch
+	tests/ui.sh $(BUILD)/sipwatch
+
 # Installs the Debian packages (a no-op when they are present).
 deps:
 	./scripts/install-deps.sh
 
 test: deps
-	$(MAKE) unit golden cli difftest syslog
+	$(MAKE) unit golden cli difftest syslog fuzz-replay hostile live uitest $(if $(filter 1,$(SANITIZE)),,valgrind)
 
 demo: deps
 	$(MAKE) $(BUILD)/sipwatch
@@ -104,8 +161,22 @@ $(BENCH_PROGS): $(BUILD)/bench/%: tests/bench/%.c
 bench: $(BUILD)/sipwatch $(BENCH_PROGS)
 	tests/bench/bench.sh $(BUILD)/sipwatch
 
+SYSCONFDIR  ?= /etc
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+
+# The unit's paths follow PREFIX and SYSCONFDIR; the example configuration
+# becomes $(SYSCONFDIR)/sipwatch/sipwatch.yaml only when there is none.
 install: $(BUILD)/sipwatch
 	install -D -m 0755 $(BUILD)/sipwatch $(DESTDIR)$(PREFIX)/bin/sipwatch
+	install -D -m 0644 dist/sipwatch.8 $(DESTDIR)$(MANDIR)/man8/sipwatch.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/sipwatch|$(PREFIX)/bin/sipwatch|; s|/etc/sipwatch/|$(SYSCONFDIR)/sipwatch/|g' \
+	    dist/sipwatch.service >$(DESTDIR)$(UNITDIR)/sipwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sipwatch.service
+	install -D -m 0644 sipwatch.example.yaml $(DESTDIR)$(SYSCONFDIR)/sipwatch/sipwatch.example.yaml
+	test -e $(DESTDIR)$(SYSCONFDIR)/sipwatch/sipwatch.yaml || \
+	    install -m 0644 sipwatch.example.yaml $(DESTDIR)$(SYSCONFDIR)/sipwatch/sipwatch.yaml
 
 clean:
 	rm -rf build

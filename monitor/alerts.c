@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -451,6 +452,7 @@ sink_spec_parse(const char *spec, struct sink_spec *o, char *err, size_t errlen)
 
 struct filesink {
 	FILE *f;
+	FILE *_Atomic next; /* opened by sink_reopen, taken by the writer */
 	int err; /* a write failed: reported once */
 	struct json j;
 };
@@ -537,6 +539,13 @@ file_deliver(void *ud, struct outq *q, const uint8_t *rec, size_t len,
 	struct filesink *fs = s->priv;
 	(void)q, (void)deadline, (void)retry_ms;
 
+	FILE *nf = atomic_exchange(&fs->next, NULL);
+	if (nf) {
+		if (fs->f && fs->f != stdout)
+			fclose(fs->f);
+		fs->f = nf;
+		fs->err = 0; /* a new file gets a new chance (disk freed) */
+	}
 	if (fs->err)
 		return OUTQ_FAILED;
 	/* A flush per alert: a reader of the file (tail -f, a shipper)
@@ -560,17 +569,39 @@ file_release(struct sink *s)
 		r = -1;
 	if (fs->f && fs->f != stdout && fclose(fs->f) != 0)
 		r = -1;
+	FILE *nf = atomic_exchange(&fs->next, NULL);
+	if (nf && fclose(nf) != 0)
+		r = -1;
 	json_free(&fs->j);
 	free(fs);
 	s->priv = NULL;
 	return r;
 }
 
+/* Opened here, on the main thread, so that an error is reported at
+ * once; appended to, so a path that was not rotated loses nothing. */
+static int
+file_reopen(struct sink *s, char *err, size_t errlen)
+{
+	struct filesink *fs = s->priv;
+	if (strcmp(s->spec.target, "-") == 0)
+		return 0;
+	FILE *nf = fopen(s->spec.target, "a");
+	if (nf == NULL) {
+		snprintf(err, errlen, "cannot reopen %s: %s", s->spec.target, strerror(errno));
+		return -1;
+	}
+	FILE *old = atomic_exchange(&fs->next, nf);
+	if (old) /* two reopens before an alert: the writer never saw it */
+		fclose(old);
+	return 0;
+}
+
 static const struct sink_ops json_ops = {
-	"json", file_open, json_format, file_deliver, NULL, file_release
+	"json", file_open, json_format, file_deliver, NULL, file_release, file_reopen
 };
 static const struct sink_ops text_ops = {
-	"text", file_open, text_format, file_deliver, NULL, file_release
+	"text", file_open, text_format, file_deliver, NULL, file_release, file_reopen
 };
 
 /* ------------------------------------------------------------ sinks */
@@ -671,6 +702,14 @@ sink_report(struct sink *s, struct sink_report *rep)
 	struct outq_stats st;
 	outq_stats(s->q, &st);
 	fill_report(s, &st, rep);
+}
+
+int
+sink_reopen(struct sink *s, char *err, size_t errlen)
+{
+	if (s->ops->reopen == NULL)
+		return 0;
+	return s->ops->reopen(s, err, errlen);
 }
 
 int

@@ -74,6 +74,11 @@ struct sink_ops {
 	/* Main thread, after the writer ended: releases priv.  Returns -1 if
 	 * the output failed in a way the exit status should show. */
 	int (*release)(struct sink *s);
+	/* Main thread, on SIGHUP (may be NULL: nothing to reopen): the
+	 * output lets go of its file and starts one at the same path (log
+	 * rotation); the writer thread switches before its next record.
+	 * 0, or -1 with a message in err (the old file stays in use). */
+	int (*reopen)(struct sink *s, char *err, size_t errlen);
 };
 
 struct sink {
@@ -106,6 +111,10 @@ void sink_shutdown(struct sink *s, const struct timespec *deadline);
 int sink_close(struct sink *s, struct sink_report *rep);
 /* Counters now. */
 void sink_report(struct sink *s, struct sink_report *rep);
+/* Reopens a file output's path (json and text files: appended to; pcap:
+ * a new file, the current one rotated as when it fills).  A no-op for
+ * stdout and syslog.  0, or -1 with a message in err. */
+int sink_reopen(struct sink *s, char *err, size_t errlen);
 
 /* Appends the alert's JSON object (no newline) to j; shared by sinks. */
 struct json;

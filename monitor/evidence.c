@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct evidence {
 	uint64_t size;        /* bytes in the current file */
 	int err;              /* reported once */
 	uint64_t last_frame;  /* capture thread: newest frame queued */
+	atomic_int restart;   /* sink_reopen: start a new file */
 };
 
 static int
@@ -151,6 +153,16 @@ ev_deliver(void *ud, struct outq *q, const uint8_t *rec, size_t len,
 		return OUTQ_FAILED;
 	memcpy(&h, rec, sizeof(h));
 	uint64_t add = 16 + (uint64_t)h.caplen;
+	if (atomic_exchange(&ev->restart, 0)) {
+		if (ev->first) {
+			/* Nothing written yet: the file opened at start may
+			 * have been moved away; start at the path. */
+			fclose(ev->first);
+			ev->first = NULL;
+		} else if (ev->pd && ev_start(s, ev, h.dlt, 1) != 0) {
+			return OUTQ_FAILED;
+		}
+	}
 	if (ev->pd == NULL || h.dlt != ev->dlt) {
 		if (ev_start(s, ev, h.dlt, ev->pd != NULL) != 0)
 			return OUTQ_FAILED;
@@ -203,6 +215,18 @@ ev_release(struct sink *s)
 	return r;
 }
 
+/* Log rotation: the next frame goes to a new file at the path, the
+ * current one rotated to PATH.1 (as when it fills), so no evidence is
+ * overwritten. */
+static int
+ev_reopen(struct sink *s, char *err, size_t errlen)
+{
+	struct evidence *ev = s->priv;
+	(void)err, (void)errlen;
+	atomic_store(&ev->restart, 1);
+	return 0;
+}
+
 const struct sink_ops sink_evidence_ops = {
-	"pcap", ev_open, ev_format, ev_deliver, ev_finish, ev_release,
+	"pcap", ev_open, ev_format, ev_deliver, ev_finish, ev_release, ev_reopen,
 };

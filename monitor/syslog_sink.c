@@ -526,5 +526,5 @@ syslog_release(struct sink *s)
 
 const struct sink_ops sink_syslog_ops = {
 	"syslog", syslog_open, syslog_format_rec, syslog_deliver, syslog_finish,
-	syslog_release,
+	syslog_release, NULL, /* nothing to reopen */
 };

@@ -51,6 +51,26 @@ cidr_set_count(const struct cidr_set *s)
 	return s == NULL ? 0 : s->n4 + s->n6;
 }
 
+int
+cidr_set_equal(const struct cidr_set *a, const struct cidr_set *b)
+{
+	static const struct cidr_set empty;
+	if (a == NULL)
+		a = &empty;
+	if (b == NULL)
+		b = &empty;
+	if (a->n4 != b->n4 || a->n6 != b->n6)
+		return 0;
+	for (size_t i = 0; i < a->n4; i++)
+		if (a->v4[i].net != b->v4[i].net || a->v4[i].mask != b->v4[i].mask)
+			return 0;
+	for (size_t i = 0; i < a->n6; i++)
+		if (a->v6[i].plen != b->v6[i].plen ||
+		    memcmp(a->v6[i].net, b->v6[i].net, 16) != 0)
+			return 0;
+	return 1;
+}
+
 /* Grows *v (elements of size sz) so that one more fits. */
 static int
 grow(void **v, size_t *cap, size_t n, size_t sz)

@@ -22,5 +22,9 @@ int cidr_set_add(struct cidr_set *s, const char *text, char *err, size_t errlen)
  * IPv6 addresses (::ffff:a.b.c.d) match IPv4 entries. */
 int cidr_set_match(const struct cidr_set *s, int ver, const uint8_t *addr);
 size_t cidr_set_count(const struct cidr_set *s);
+/* 1 when both sets hold the same entries in the same order (NULL is the
+ * empty set), else 0.  Used to tell whether a reloaded configuration
+ * changed a network. */
+int cidr_set_equal(const struct cidr_set *a, const struct cidr_set *b);
 
 #endif

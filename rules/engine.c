@@ -1761,3 +1761,230 @@ oom:
 	rule_engine_free(e);
 	return NULL;
 }
+
+/* ------------------------------------------------------------ reload */
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
+}
+
+/* The settings that shape a rule's table: a change resets it.  Severity
+ * is not among them (it only colours later alerts). */
+static int
+common_eq(const struct rule_common *a, const struct rule_common *b)
+{
+	return a->enabled == b->enabled && a->threshold == b->threshold &&
+	    a->window_ms == b->window_ms && a->suppress_ms == b->suppress_ms;
+}
+
+static int
+refs_eq(const struct rule_config *a, const struct net_refs *ra,
+    const struct rule_config *b, const struct net_refs *rb)
+{
+	if (ra->n != rb->n)
+		return 0;
+	for (uint16_t i = 0; i < ra->n; i++) {
+		const struct net_def *na = ra->idx[i] < a->n_networks ? &a->networks[ra->idx[i]] : NULL;
+		const struct net_def *nb = rb->idx[i] < b->n_networks ? &b->networks[rb->idx[i]] : NULL;
+		if ((na == NULL) != (nb == NULL))
+			return 0;
+		if (na && (!str_eq(na->name, nb->name) || !cidr_set_equal(na->set, nb->set)))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+pats_eq(const struct pattern_list *a, const struct pattern_list *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!str_eq(pattern_source(a->v[i]), pattern_source(b->v[i])))
+			return 0;
+	return 1;
+}
+
+static int
+domains_eq(const struct rule_config *a, const struct rule_config *b)
+{
+	if (a->n_domains != b->n_domains)
+		return 0;
+	for (size_t i = 0; i < a->n_domains; i++) {
+		const struct domain_def *x = &a->domains[i], *y = &b->domains[i];
+		if (!str_eq(x->name, y->name) || x->require_tls != y->require_tls ||
+		    x->require_auth != y->require_auth ||
+		    x->require_sha256 != y->require_sha256 ||
+		    !refs_eq(a, &x->allow_from, b, &y->allow_from))
+			return 0;
+	}
+	return 1;
+}
+
+/* The lists a built-in rule checks against. */
+static int
+lists_eq(const struct rule_config *a, const struct rule_config *b, int id)
+{
+	switch (id) {
+	case R_UNKNOWN_SOURCE:
+		return refs_eq(a, &a->us_allow_from, b, &b->us_allow_from) && domains_eq(a, b);
+	case R_DISALLOWED_URI:
+		if (!pats_eq(&a->du_deny, &b->du_deny) || a->n_du_users != b->n_du_users)
+			return 0;
+		for (size_t i = 0; i < a->n_du_users; i++)
+			if (!str_eq(a->du_users[i].user, b->du_users[i].user) ||
+			    !pats_eq(&a->du_users[i].allow, &b->du_users[i].allow))
+				return 0;
+		return 1;
+	case R_CLEARTEXT_SIGNALLING:
+		return refs_eq(a, &a->cs_require_tls, b, &b->cs_require_tls) && domains_eq(a, b);
+	case R_SCANNER:
+		return pats_eq(&a->scanner, &b->scanner);
+	case R_WEAK_AUTH:
+		return a->wa_require_sha256 == b->wa_require_sha256 && domains_eq(a, b);
+	case R_UNAUTHENTICATED_CALL:
+		return domains_eq(a, b);
+	default:
+		return 1;
+	}
+}
+
+static int
+custom_eq(const struct custom_def *a, const struct custom_def *b)
+{
+	return str_eq(a->name, b->name) && a->target == b->target &&
+	    str_eq(a->header, b->header) && a->re && b->re &&
+	    str_eq(pattern_source(a->re), pattern_source(b->re)) && common_eq(&a->c, &b->c);
+}
+
+/* Exchanges two rule tables, each staying with its engine. */
+static void
+rtab_swap(struct rtab *a, struct rtab *b)
+{
+	struct rtab ta = *a, tb = *b;
+	ftab_swap(&a->t, &b->t);
+	a->t.ud = a;
+	b->t.ud = b;
+	a->live = tb.live, a->rule_id = tb.rule_id, a->name = tb.name;
+	a->c = tb.c, a->idle = tb.idle, a->dcap = tb.dcap;
+	b->live = ta.live, b->rule_id = ta.rule_id, b->name = ta.name;
+	b->c = ta.c, b->idle = ta.idle, b->dcap = ta.dcap;
+}
+
+static void
+reload_note(struct sb *b, const char *name)
+{
+	sb_str(b, b->n ? ", " : "reset: ");
+	sb_str(b, name);
+}
+
+/*
+ * A fresh engine is built for the new configuration (so a configuration
+ * the engine rejects changes nothing); then every table whose rule kept
+ * its settings moves into place and the fresh engine, now holding the
+ * old configuration's leftovers, is freed.
+ */
+int
+rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
+    char *err, size_t errlen)
+{
+	const struct rule_config *oc = e->cfg;
+	char note[512];
+	struct sb b;
+	struct rule_engine *n = rule_engine_new(nc, e->fn, e->ud, err, errlen);
+	if (n == NULL)
+		return -1;
+	sb_init(&b, note, sizeof(note));
+	int same_size = oc->table_size == nc->table_size;
+
+	for (int i = 0; i < R__COUNT; i++) {
+		struct rtab *o = &e->rt[i], *w = &n->rt[i];
+		if (same_size && o->live && w->live && o->dcap == w->dcap &&
+		    common_eq(&oc->r[i], &nc->r[i]) && lists_eq(oc, nc, i)) {
+			o->c = w->c;
+			o->idle = w->idle; /* auth-bruteforce's follows auth-breach */
+			continue;
+		}
+		if (o->live || w->live)
+			reload_note(&b, rule_names[i]);
+		/* Events held back under the old settings are reported now,
+		 * not lost (as when an entry expires). */
+		flush_table(o);
+		rtab_swap(o, w);
+	}
+	unsigned char *taken = calloc(oc->n_customs + 1, 1);
+	if (taken == NULL) {
+		rule_engine_free(n);
+		snprintf(err, errlen, "rule engine: out of memory");
+		return -1;
+	}
+	for (size_t j = 0; j < nc->n_customs; j++) {
+		size_t i;
+		if (!n->crt[j].live)
+			continue;
+		for (i = 0; i < oc->n_customs; i++)
+			if (!taken[i] && e->crt[i].live && same_size &&
+			    custom_eq(&oc->customs[i], &nc->customs[j]))
+				break;
+		if (i == oc->n_customs) {
+			reload_note(&b, nc->customs[j].name);
+			continue;
+		}
+		taken[i] = 1;
+		ftab_swap(&e->crt[i].t, &n->crt[j].t);
+		e->crt[i].t.ud = &e->crt[i];
+		n->crt[j].t.ud = &n->crt[j];
+	}
+	for (size_t i = 0; i < oc->n_customs; i++) {
+		if (taken[i] || !e->crt[i].live)
+			continue;
+		flush_table(&e->crt[i]);
+		size_t j;
+		for (j = 0; j < nc->n_customs; j++)
+			if (str_eq(oc->customs[i].name, nc->customs[j].name))
+				break;
+		if (j == nc->n_customs) /* removed, not already named as changed */
+			reload_note(&b, oc->customs[i].name);
+	}
+	free(taken);
+
+	/* The request and INVITE tables hold no settings, only recent
+	 * transactions: kept whenever both configurations have them. */
+	if (!(same_size && e->txn_live && n->txn_live)) {
+		ftab_swap(&e->txn, &n->txn);
+		int t = e->txn_live;
+		e->txn_live = n->txn_live;
+		n->txn_live = t;
+	}
+	e->txn.ud = e;
+	n->txn.ud = n;
+	if (!(same_size && e->inv_live && n->inv_live)) {
+		ftab_swap(&e->inv, &n->inv);
+		int t = e->inv_live;
+		e->inv_live = n->inv_live;
+		n->inv_live = t;
+	}
+	e->inv.ud = e;
+	n->inv.ud = n;
+	e->inv_idle = n->inv_idle;
+
+#define SWAP(f) do { __typeof__(e->f) t_ = e->f; e->f = n->f; n->f = t_; } while (0)
+	SWAP(cfg);
+	SWAP(crt);
+	SWAP(cinfo);
+	SWAP(dom_len);
+	SWAP(scan_any);
+	SWAP(us_live);
+	SWAP(du_live);
+	SWAP(any_custom);
+#undef SWAP
+	for (size_t j = 0; j < nc->n_customs; j++)
+		e->crt[j].e = e;
+	for (size_t i = 0; i < oc->n_customs; i++)
+		n->crt[i].e = n;
+	rule_engine_free(n);
+	snprintf(err, errlen, "%s", b.n ? note : "");
+	return 0;
+}

@@ -151,3 +151,28 @@ ftab_destroy(struct ftab *t)
 	free(t->buckets);
 	t->buckets = NULL;
 }
+
+/* Points the first and last entries of t back at t's own sentinel, which
+ * a struct copy left pointing at the other table's. */
+static void
+relink(struct ftab *t, struct ftab_node *other)
+{
+	if (t->buckets == NULL)
+		return; /* never initialised: nothing links to it */
+	if (t->lru.lnext == other) {
+		t->lru.lnext = t->lru.lprev = &t->lru;
+		return;
+	}
+	t->lru.lnext->lprev = &t->lru;
+	t->lru.lprev->lnext = &t->lru;
+}
+
+void
+ftab_swap(struct ftab *a, struct ftab *b)
+{
+	struct ftab tmp = *a;
+	*a = *b;
+	*b = tmp;
+	relink(a, &b->lru);
+	relink(b, &a->lru);
+}

@@ -59,5 +59,9 @@ void ftab_touch(struct ftab *t, struct ftab_node *n, int64_t now);
 void ftab_remove(struct ftab *t, struct ftab_node *n);
 /* Releases (FTAB_EXPIRED) entries idle for more than idle seconds. */
 void ftab_expire(struct ftab *t, int64_t now, int64_t idle);
+/* Exchanges the contents (entries, counters, release function and ud) of
+ * two tables; the LRU sentinels, which live inside each struct ftab, are
+ * re-pointed.  Callers whose ud names the owner set it again after. */
+void ftab_swap(struct ftab *a, struct ftab *b);
 
 #endif

@@ -76,6 +76,23 @@ void rule_engine_tls(struct rule_engine *e, const struct rule_pkt *p);
 /* End of input: emits one alert per key whose suppressed events were not
  * yet reported. */
 void rule_engine_finish(struct rule_engine *e);
+/*
+ * Switches the engine to a new configuration between two messages (a
+ * SIGHUP reload).  The counters, windows and suppression state of a rule
+ * are kept when the rule's settings are unchanged: enabled, threshold,
+ * window, suppress, and the lists it checks (networks by content,
+ * domains, patterns; for a custom rule its target, header and pattern,
+ * matched by name); table_size changing resets every table.  A changed
+ * rule starts empty, after its events still held back are reported (as
+ * the "further events suppressed" alerts at expiry).  The statistics
+ * keep counting.  newcfg must outlive the engine; the old configuration
+ * is no longer used and may be freed after the call.
+ * Returns 0 with a one-line summary of the reset tables in err ("" when
+ * none; "reset: from-flood, my-rule"), or -1 with a message in err and
+ * the engine unchanged.
+ */
+int rule_engine_reload(struct rule_engine *e, const struct rule_config *newcfg,
+    char *err, size_t errlen);
 const struct rule_stats *rule_engine_stats(const struct rule_engine *e);
 void rule_engine_free(struct rule_engine *e);
 

@@ -1,0 +1,619 @@
+/*
+ * dashboard.c - builds dashboard snapshots on the capture thread and runs
+ * the UI thread (ui/tui.c); see dashboard.h.
+ *
+ * Hand-over: three snapshot buffers.  The capture thread owns `back`,
+ * fills it, and under the mutex swaps it with `mid` (marking it fresh);
+ * the UI thread swaps `mid` with its own under the same mutex.  Alerts
+ * go the same way as vectors of heap records.  The mutex is never held
+ * for more than a swap or a short pointer copy, and never while drawing.
+ */
+#include "monitor/dashboard.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "monitor/alerts.h"
+#include "monitor/outq.h"
+#include "monitor/stats.h"
+#include "rules/config.h"
+#include "ui/snap.h"
+#include "ui/topn.h"
+#include "ui/tui.h"
+
+#define PUBLISH_MS 200     /* snapshots per second: 5 */
+#define TICK_CHECK 64      /* frames between looks at the clock */
+#define ALERT_QUEUE 4096   /* alerts waiting for the UI; more are dropped */
+#define TOPN_COUNTERS 64   /* space-saving counters per top-talker list */
+#define UNKNOWN_SET 256    /* sources remembered as unknown (FIFO) */
+
+struct avec {
+	struct ui_alert **a;
+	size_t n;
+};
+
+struct dash {
+	struct dash_opts o;
+	char source[128];
+	/* counter sources */
+	const struct stats *st;
+	struct rule_engine *eng;
+	struct sink *const *sinks;
+	int nsinks;
+	pcap_t *const *live;
+	int nlive;
+	/* capture-side state */
+	struct ui_topn top_src, top_from, top_ruri;
+	uint8_t unknown[UNKNOWN_SET][17];
+	unsigned nunknown, unknown_next;
+	uint32_t ring_msgs[UI_RATE_SECS], ring_alerts[UI_RATE_SECS];
+	unsigned ring_n, ring_head; /* closed seconds */
+	int have_ts;
+	struct timeval first_ts, last_ts;
+	int64_t cur_sec;
+	uint64_t msgs_base, requests;
+	uint32_t cur_alerts;
+	uint64_t alerts_total, by_sev[UI_NSEV], ui_drops, seq, aseq;
+	struct {
+		char name[40];
+		uint64_t n;
+	} rules[UI_MAX_RULES];
+	unsigned nrules;
+	struct avec pend;
+	unsigned ticks;
+	struct timespec last_pub;
+	int paced;
+	struct timespec pace_wall;
+	struct timeval pace_ts;
+	/* hand-over */
+	pthread_mutex_t mu;
+	struct ui_snap *back, *mid;
+	int fresh;
+	struct avec shared;
+	/* UI thread */
+	struct ui_tui *tui;
+	pthread_t thr;
+	int running;
+	atomic_int ending, quit, ui_over;
+};
+
+static volatile sig_atomic_t hup;
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	hup = 1;
+}
+
+struct dash *
+dash_new(const struct dash_opts *o, char *err, size_t errlen)
+{
+	struct dash *d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		goto oom;
+	d->o = *o;
+	snprintf(d->source, sizeof(d->source), "%s", o->source ? o->source : "");
+	d->o.source = d->source;
+	pthread_mutex_init(&d->mu, NULL);
+	d->back = calloc(1, sizeof(*d->back));
+	d->mid = calloc(1, sizeof(*d->mid));
+	d->pend.a = calloc(ALERT_QUEUE, sizeof(*d->pend.a));
+	d->shared.a = calloc(ALERT_QUEUE, sizeof(*d->shared.a));
+	if (d->back == NULL || d->mid == NULL || d->pend.a == NULL || d->shared.a == NULL ||
+	    ui_topn_init(&d->top_src, TOPN_COUNTERS) != 0 ||
+	    ui_topn_init(&d->top_from, TOPN_COUNTERS) != 0 ||
+	    ui_topn_init(&d->top_ruri, TOPN_COUNTERS) != 0) {
+		dash_free(d);
+		goto oom;
+	}
+	return d;
+oom:
+	snprintf(err, errlen, "dashboard: out of memory");
+	return NULL;
+}
+
+void
+dash_attach(struct dash *d, const struct stats *st, struct rule_engine *eng,
+    struct sink *const *sinks, int nsinks, pcap_t *const *live, int nlive)
+{
+	d->st = st;
+	d->eng = eng;
+	d->sinks = sinks;
+	d->nsinks = nsinks;
+	d->live = live;
+	d->nlive = nlive;
+}
+
+/* ------------------------------------------------------------ UI side */
+
+static int
+feed_take(void *ud, struct ui_snap **snap, struct ui_list *list)
+{
+	struct dash *d = ud;
+	int took = 0;
+	struct ui_alert *got[ALERT_QUEUE];
+	size_t n;
+
+	pthread_mutex_lock(&d->mu);
+	if (d->fresh) {
+		struct ui_snap *t = d->mid;
+		d->mid = *snap;
+		*snap = t;
+		d->fresh = 0;
+		took = 1;
+	}
+	n = d->shared.n;
+	memcpy(got, d->shared.a, n * sizeof(got[0]));
+	d->shared.n = 0;
+	pthread_mutex_unlock(&d->mu);
+	for (size_t i = 0; i < n; i++)
+		ui_list_push(list, got[i]);
+	return took || n;
+}
+
+static void
+feed_quit(void *ud)
+{
+	struct dash *d = ud;
+	if (atomic_exchange(&d->quit, 1) == 0 && d->o.on_quit)
+		d->o.on_quit(d->o.ud);
+}
+
+static int
+feed_done(void *ud)
+{
+	struct dash *d = ud;
+	if (hup) {
+		/* The terminal hung up: stop as on q. */
+		feed_quit(d);
+		return 1;
+	}
+	return atomic_load(&d->ending) || (d->o.stop && *d->o.stop);
+}
+
+static void *
+ui_main(void *ud)
+{
+	struct dash *d = ud;
+	struct ui_feed f = { feed_take, feed_quit, feed_done, d };
+	ui_tui_run(d->tui, &f);
+	atomic_store(&d->ui_over, 1);
+	return NULL;
+}
+
+int
+dash_start(struct dash *d, char *err, size_t errlen)
+{
+	struct ui_opts uo = { d->o.ascii, d->o.live };
+	struct sigaction old, sa;
+
+	d->tui = ui_tui_open(&uo, err, errlen);
+	if (d->tui == NULL)
+		return -1;
+	/* A hang-up must end the dashboard cleanly (outputs flushed), not
+	 * kill the process; leave a handler main installed alone. */
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_hup;
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	/* The UI thread takes no process signals: they stay with the
+	 * capture thread, whose handlers break the capture loop. */
+	sigset_t all, prev;
+	sigfillset(&all);
+	sigdelset(&all, SIGWINCH); /* curses' resize handler may run anywhere */
+	pthread_sigmask(SIG_BLOCK, &all, &prev);
+	int r = pthread_create(&d->thr, NULL, ui_main, d);
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+	if (r != 0) {
+		ui_tui_free(d->tui);
+		d->tui = NULL;
+		snprintf(err, errlen, "dashboard: cannot start its thread");
+		return -1;
+	}
+	d->running = 1;
+	clock_gettime(CLOCK_MONOTONIC, &d->last_pub);
+	return 0;
+}
+
+int
+dash_quit_requested(const struct dash *d)
+{
+	return atomic_load(&d->quit);
+}
+
+/* ------------------------------------------------------------ capture side */
+
+/* Copies a span as printable ASCII (others become '?'). */
+static void
+copy_text(char *dst, size_t cap, const char *p, size_t n)
+{
+	if (cap == 0)
+		return;
+	if (p == NULL)
+		n = 0;
+	if (n >= cap)
+		n = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	dst[n] = '\0';
+}
+
+static void
+close_seconds(struct dash *d, int64_t sec)
+{
+	uint64_t msgs = d->st ? d->st->sip_msgs : 0;
+	int64_t gap = sec - d->cur_sec;
+	for (int64_t i = 0; i < gap && i < UI_RATE_SECS; i++) {
+		unsigned slot = (d->ring_head + d->ring_n) % UI_RATE_SECS;
+		uint64_t m = i == 0 ? msgs - d->msgs_base : 0;
+		d->ring_msgs[slot] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+		d->ring_alerts[slot] = i == 0 ? d->cur_alerts : 0;
+		if (d->ring_n < UI_RATE_SECS - 1)
+			d->ring_n++;
+		else
+			d->ring_head = (d->ring_head + 1) % UI_RATE_SECS;
+	}
+	d->cur_sec = sec;
+	d->msgs_base = msgs;
+	d->cur_alerts = 0;
+}
+
+static int
+should_stop(const struct dash *d)
+{
+	return atomic_load(&d->quit) || (d->o.stop && *d->o.stop);
+}
+
+static void publish(struct dash *d, int state);
+
+static void
+maybe_publish(struct dash *d)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (long)(now.tv_sec - d->last_pub.tv_sec) * 1000 +
+	    (now.tv_nsec - d->last_pub.tv_nsec) / 1000000;
+	if (ms >= PUBLISH_MS) {
+		d->last_pub = now;
+		publish(d, UI_ST_CAPTURING);
+	}
+}
+
+void
+dash_pace(struct dash *d, const struct timeval *ts)
+{
+	if (d == NULL || ts == NULL)
+		return;
+	if (!d->have_ts) {
+		d->have_ts = 1;
+		d->first_ts = *ts;
+		d->cur_sec = ts->tv_sec;
+		d->msgs_base = d->st ? d->st->sip_msgs : 0;
+	} else if (ts->tv_sec > d->cur_sec) {
+		close_seconds(d, ts->tv_sec);
+	}
+	if (timercmp(ts, &d->last_ts, >))
+		d->last_ts = *ts;
+	if (d->o.live || d->o.replay != DASH_REPLAY_SPEED)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!d->paced) {
+		d->paced = 1;
+		d->pace_wall = now;
+		d->pace_ts = *ts;
+		return;
+	}
+	/* Packet time since the first packet, replayed in wall time. */
+	double due = (double)(ts->tv_sec - d->pace_ts.tv_sec) +
+	    (double)(ts->tv_usec - d->pace_ts.tv_usec) / 1e6;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double el = (double)(now.tv_sec - d->pace_wall.tv_sec) +
+		    (double)(now.tv_nsec - d->pace_wall.tv_nsec) / 1e9;
+		double wait = due - el;
+		if (wait <= 0 || should_stop(d))
+			break;
+		maybe_publish(d);
+		if (wait > 0.1)
+			wait = 0.1;
+		struct timespec sl = { 0, (long)(wait * 1e9) };
+		nanosleep(&sl, NULL);
+	}
+}
+
+void
+dash_tick(struct dash *d, const struct timeval *ts)
+{
+	if (d == NULL)
+		return;
+	if (ts != NULL && ++d->ticks % TICK_CHECK != 0)
+		return;
+	maybe_publish(d);
+}
+
+void
+dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
+    const struct sip_summary *sum)
+{
+	if (d == NULL || !msg->is_request)
+		return;
+	uint8_t k[17];
+	k[0] = m->ipver;
+	memcpy(k + 1, m->src, 16);
+	d->requests++;
+	ui_topn_add(&d->top_src, k, sizeof(k));
+	if (sum->has_from && sum->from.uri_tok.len)
+		ui_topn_add(&d->top_from, sum->from.uri_tok.p, sum->from.uri_tok.len);
+	if (msg->ruri.len)
+		ui_topn_add(&d->top_ruri, msg->ruri.p, msg->ruri.len);
+}
+
+static struct ui_alert *
+make_alert(struct dash *d, const struct rule_alert *a)
+{
+	struct ui_alert *u = calloc(1, sizeof(*u));
+	struct alert_fields af;
+	struct obuf b;
+
+	if (u == NULL)
+		return NULL;
+	u->seq = ++d->aseq;
+	u->ts = a->ts;
+	u->sev = a->severity;
+	u->count = a->count;
+	copy_text(u->rule, sizeof(u->rule), a->rule, strlen(a->rule));
+	copy_text(u->message, sizeof(u->message), a->message, a->message ? strlen(a->message) : 0);
+	alert_fields(&af, a);
+	/* End-of-input alerts have no packet: their key (what was counted,
+	 * usually the source) stands in. */
+	if (a->pkt)
+		snprintf(u->src, sizeof(u->src), "%s", af.src);
+	else
+		copy_text(u->src, sizeof(u->src), a->key ? a->key : "-", strlen(a->key ? a->key : "-"));
+	if (a->sum && a->sum->has_from)
+		copy_text(u->from, sizeof(u->from), a->sum->from.uri_tok.p, a->sum->from.uri_tok.len);
+	if (a->msg && a->msg->is_request)
+		copy_text(u->ruri, sizeof(u->ruri), a->msg->ruri.p, a->msg->ruri.len);
+	obuf_init(&b);
+	for (size_t i = 0; i < af.n; i++) {
+		const struct alert_field *f = &af.f[i];
+		if (f->is_num) {
+			obuf_printf(&b, "%-11s %llu\n", f->name, (unsigned long long)f->num);
+		} else {
+			char v[1024];
+			copy_text(v, sizeof(v), f->s, f->len);
+			obuf_printf(&b, "%-11s %s\n", f->name, v);
+		}
+	}
+	if (a->msg && a->msg->raw.len) {
+		size_t n = a->msg->raw.len;
+		obuf_printf(&b, "\n--- SIP message, %zu bytes%s ---\n", n,
+		    n > UI_MSG_MAX ? " (first 8 KiB)" : "");
+		/* Escaped straight into the buffer: at most 4 bytes per byte. */
+		size_t cap = UI_MSG_MAX * 4 + 64;
+		if (b.len + cap > b.cap) {
+			char *np = realloc(b.p, b.len + cap);
+			if (np == NULL) {
+				b.oom = 1;
+			} else {
+				b.p = np;
+				b.cap = b.len + cap;
+			}
+		}
+		if (!b.oom)
+			b.len += ui_escape((const uint8_t *)a->msg->raw.p,
+			    n > UI_MSG_MAX ? UI_MSG_MAX : n, b.p + b.len, cap);
+	} else {
+		obuf_printf(&b, "\n(no SIP message: raised at the end of input for events "
+		    "still suppressed)\n");
+	}
+	obuf_putc(&b, '\0');
+	if (b.oom) {
+		obuf_free(&b);
+		free(u);
+		return NULL;
+	}
+	u->detail = b.p;
+	u->detail_len = b.len - 1;
+	return u;
+}
+
+void
+dash_on_alert(struct dash *d, const struct rule_alert *a)
+{
+	if (d == NULL)
+		return;
+	d->alerts_total++;
+	d->cur_alerts++;
+	if (a->severity >= 0 && a->severity < UI_NSEV)
+		d->by_sev[a->severity]++;
+	unsigned i;
+	for (i = 0; i < d->nrules; i++)
+		if (strcmp(d->rules[i].name, a->rule) == 0)
+			break;
+	if (i == d->nrules && d->nrules < UI_MAX_RULES)
+		snprintf(d->rules[d->nrules++].name, sizeof(d->rules[0].name), "%s", a->rule);
+	if (i < d->nrules)
+		d->rules[i].n++;
+	if (a->rule_id == R_UNKNOWN_SOURCE && a->pkt) {
+		uint8_t *k = d->unknown[d->unknown_next];
+		k[0] = a->pkt->ipver;
+		memcpy(k + 1, a->pkt->src, 16);
+		d->unknown_next = (d->unknown_next + 1) % UNKNOWN_SET;
+		if (d->nunknown < UNKNOWN_SET)
+			d->nunknown++;
+	}
+	if (!d->running)
+		return;
+	struct ui_alert *u = d->pend.n < ALERT_QUEUE ? make_alert(d, a) : NULL;
+	if (u == NULL) {
+		d->ui_drops++;
+		return;
+	}
+	d->pend.a[d->pend.n++] = u;
+}
+
+static void
+fill_top(struct dash *d, const struct ui_topn *t, struct ui_top_list *out, int addr)
+{
+	const struct ui_topn_entry *e[UI_TOP_N];
+	out->n = ui_topn_top(t, e, UI_TOP_N);
+	for (unsigned i = 0; i < out->n; i++) {
+		struct ui_top_row *r = &out->row[i];
+		r->n = e[i]->n;
+		r->err = e[i]->err;
+		r->marked = 0;
+		if (addr && e[i]->len == 17) {
+			inet_ntop(e[i]->key[0] == 6 ? AF_INET6 : AF_INET, e[i]->key + 1, r->key,
+			    sizeof(r->key));
+			for (unsigned k = 0; k < d->nunknown; k++)
+				if (memcmp(d->unknown[k], e[i]->key, 17) == 0) {
+					r->marked = 1;
+					break;
+				}
+		} else {
+			copy_text(r->key, sizeof(r->key), (const char *)e[i]->key, e[i]->len);
+		}
+	}
+}
+
+static void
+publish(struct dash *d, int state)
+{
+	struct ui_snap *s = d->back;
+
+	s->seq = ++d->seq;
+	s->live = d->o.live;
+	snprintf(s->source, sizeof(s->source), "%s", d->source);
+	s->state = state;
+	s->have_ts = d->have_ts;
+	s->first_ts = d->first_ts;
+	s->last_ts = d->last_ts;
+	s->requests = d->requests;
+	s->packets = s->sip_msgs = s->budget_events = s->kernel_drops = 0;
+	if (d->st) {
+		s->packets = d->st->packets;
+		s->sip_msgs = d->st->sip_msgs;
+		s->budget_events = d->st->events[STATS_E_BUFFER_BUDGET];
+		s->kernel_drops = d->st->cap_drop + d->st->cap_ifdrop;
+	}
+	if (d->nlive > 0) {
+		s->kernel_drops = 0;
+		for (int i = 0; i < d->nlive; i++) {
+			struct pcap_stat ps;
+			if (pcap_stats(d->live[i], &ps) == 0)
+				s->kernel_drops += (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+		}
+	}
+	s->output_drops = 0;
+	for (int i = 0; i < d->nsinks; i++) {
+		struct sink_report rep;
+		sink_report(d->sinks[i], &rep);
+		s->output_drops += rep.dropped;
+	}
+	s->ui_drops = d->ui_drops;
+	s->tls_flows = s->cleartext_msgs = 0;
+	if (d->eng) {
+		const struct rule_stats *rs = rule_engine_stats(d->eng);
+		s->tls_flows = rs->tls_flows;
+		s->cleartext_msgs = rs->cleartext_msgs;
+	}
+	/* Closed seconds, then the current one. */
+	s->rate_n = 0;
+	for (unsigned i = 0; i < d->ring_n; i++) {
+		unsigned k = (d->ring_head + i) % UI_RATE_SECS;
+		s->rate_msgs[s->rate_n] = d->ring_msgs[k];
+		s->rate_alerts[s->rate_n++] = d->ring_alerts[k];
+	}
+	if (d->have_ts) {
+		uint64_t m = (d->st ? d->st->sip_msgs : 0) - d->msgs_base;
+		s->rate_msgs[s->rate_n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+		s->rate_alerts[s->rate_n++] = d->cur_alerts;
+	}
+	s->msg_rate = d->ring_n ? s->rate_msgs[d->ring_n - 1] :
+	    s->rate_n ? s->rate_msgs[0] : 0;
+	s->alerts_total = d->alerts_total;
+	memcpy(s->by_sev, d->by_sev, sizeof(s->by_sev));
+	s->nrules = d->nrules;
+	for (unsigned i = 0; i < d->nrules; i++) {
+		memcpy(s->rules[i].name, d->rules[i].name, sizeof(s->rules[i].name));
+		s->rules[i].n = d->rules[i].n;
+		s->rules[i].sev = -1;
+	}
+	/* Most alerts first. */
+	for (unsigned i = 1; i < s->nrules; i++)
+		for (unsigned j = i; j > 0 && s->rules[j].n > s->rules[j - 1].n; j--) {
+			__typeof__(s->rules[0]) t = s->rules[j];
+			s->rules[j] = s->rules[j - 1];
+			s->rules[j - 1] = t;
+		}
+	fill_top(d, &d->top_src, &s->top_src, 1);
+	fill_top(d, &d->top_from, &s->top_from, 0);
+	fill_top(d, &d->top_ruri, &s->top_ruri, 0);
+
+	pthread_mutex_lock(&d->mu);
+	d->back = d->mid;
+	d->mid = s;
+	d->fresh = 1;
+	size_t room = ALERT_QUEUE - d->shared.n, n = d->pend.n < room ? d->pend.n : room;
+	memcpy(d->shared.a + d->shared.n, d->pend.a, n * sizeof(d->pend.a[0]));
+	d->shared.n += n;
+	pthread_mutex_unlock(&d->mu);
+	for (size_t i = n; i < d->pend.n; i++) {
+		ui_alert_free(d->pend.a[i]);
+		d->ui_drops++;
+	}
+	d->pend.n = 0;
+}
+
+void
+dash_finish(struct dash *d)
+{
+	if (d == NULL)
+		return;
+	publish(d, UI_ST_FINISHED);
+	if (!d->running)
+		return;
+	/* A file stays on screen until the user leaves; a live capture ended
+	 * by q or a signal, so the dashboard goes. */
+	if (d->o.live || should_stop(d))
+		atomic_store(&d->ending, 1);
+	pthread_join(d->thr, NULL);
+	d->running = 0;
+}
+
+void
+dash_free(struct dash *d)
+{
+	if (d == NULL)
+		return;
+	if (d->running) {
+		atomic_store(&d->ending, 1);
+		pthread_join(d->thr, NULL);
+		d->running = 0;
+	}
+	ui_tui_free(d->tui);
+	for (size_t i = 0; i < d->pend.n; i++)
+		ui_alert_free(d->pend.a[i]);
+	for (size_t i = 0; i < d->shared.n; i++)
+		ui_alert_free(d->shared.a[i]);
+	free(d->pend.a);
+	free(d->shared.a);
+	free(d->back);
+	free(d->mid);
+	ui_topn_free(&d->top_src);
+	ui_topn_free(&d->top_from);
+	ui_topn_free(&d->top_ruri);
+	pthread_mutex_destroy(&d->mu);
+	free(d);
+}

@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config
 libpcap-dev libnids-dev libpcre2-dev libncurses-dev libyaml-dev
 libcriterion-dev
-tshark tcpdump tcpreplay python3 rsyslog iproute2 ethtool tmux
+tshark tcpdump tcpreplay python3 rsyslog iproute2 ethtool tmux time
 clang libclang-rt-14-dev valgrind"
 export DEBIAN_FRONTEND=noninteractive
 missing=""

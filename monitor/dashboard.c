@@ -358,73 +358,130 @@ dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
 		ui_topn_add(&d->top_ruri, msg->ruri.p, msg->ruri.len);
 }
 
+/* What the UI thread needs to rebuild an alert's fields for the detail
+ * view: the packet's addresses and the alert's key (the SIP message itself
+ * is u->raw, parsed again there). */
+struct alert_ctx {
+	struct rule_pkt pkt;
+	int has_pkt;
+	int rule_id;
+	char key[128];
+	int has_key;
+};
+
+/* UI thread: every field, then the SIP message, as the detail view shows
+ * them.  The message is parsed again from the copy so that the capture
+ * thread only ever copies bytes. */
+static char *
+detail_text(const struct ui_alert *u)
+{
+	const struct alert_ctx *c = u->priv;
+	struct sip_header hdrs[SIP_MAX_HEADERS];
+	struct sip_msg msg;
+	struct sip_summary sum;
+	struct rule_alert al;
+	struct alert_fields af;
+	struct obuf b;
+
+	memset(&al, 0, sizeof(al));
+	al.ts = u->ts;
+	al.rule = u->rule;
+	al.rule_id = c ? c->rule_id : -1;
+	al.severity = u->sev;
+	al.message = u->message;
+	al.count = u->count;
+	al.key = c && c->has_key ? c->key : NULL;
+	al.pkt = c && c->has_pkt ? &c->pkt : NULL;
+	if (u->raw && sip_parse((const char *)u->raw, u->raw_len, &msg, hdrs,
+	    SIP_MAX_HEADERS, NULL, 0) > 0) {
+		sip_summarize(&msg, &sum);
+		al.msg = &msg;
+		al.sum = &sum;
+	}
+	alert_fields(&af, &al);
+	obuf_init(&b);
+	for (size_t i = 0; i < af.n; i++) {
+		const struct alert_field *f = &af.f[i];
+		char v[1024];
+		if (f->is_num) {
+			obuf_printf(&b, "%-11s %llu\n", f->name, (unsigned long long)f->num);
+		} else {
+			copy_text(v, sizeof(v), f->s, f->len);
+			obuf_printf(&b, "%-11s %s\n", f->name, v);
+		}
+	}
+	obuf_putc(&b, '\0');
+	if (b.oom) {
+		obuf_free(&b);
+		return NULL;
+	}
+	struct ui_alert tmp = *u;
+	tmp.detail = b.p;
+	tmp.detail_len = b.len - 1;
+	tmp.fmt = NULL;
+	char *d = ui_alert_detail(&tmp);
+	obuf_free(&b);
+	return d;
+}
+
+/*
+ * Capture thread, once per alert: plain copies only (list columns, the
+ * packet's addresses, the key, the message bytes).  Formatting every field
+ * and escaping the message wait for the detail view, on the UI thread.
+ */
 static struct ui_alert *
 make_alert(struct dash *d, const struct rule_alert *a)
 {
 	struct ui_alert *u = calloc(1, sizeof(*u));
-	struct alert_fields af;
-	struct obuf b;
+	struct alert_ctx *c = calloc(1, sizeof(*c));
 
-	if (u == NULL)
+	if (u == NULL || c == NULL) {
+		free(u);
+		free(c);
 		return NULL;
+	}
 	u->seq = ++d->aseq;
 	u->ts = a->ts;
 	u->sev = a->severity;
 	u->count = a->count;
 	copy_text(u->rule, sizeof(u->rule), a->rule, strlen(a->rule));
 	copy_text(u->message, sizeof(u->message), a->message, a->message ? strlen(a->message) : 0);
-	alert_fields(&af, a);
-	/* End-of-input alerts have no packet: their key (what was counted,
-	 * usually the source) stands in. */
-	if (a->pkt)
-		snprintf(u->src, sizeof(u->src), "%s", af.src);
-	else
-		copy_text(u->src, sizeof(u->src), a->key ? a->key : "-", strlen(a->key ? a->key : "-"));
+	c->rule_id = a->rule_id;
+	if (a->pkt) {
+		c->pkt = *a->pkt;
+		c->pkt.raw = NULL; /* the frame is gone after this call */
+		c->has_pkt = 1;
+		if (inet_ntop(a->pkt->ipver == 6 ? AF_INET6 : AF_INET, a->pkt->src, u->src,
+		    sizeof(u->src)) == NULL)
+			snprintf(u->src, sizeof(u->src), "?");
+	} else {
+		/* End-of-input alerts have no packet: their key (what was
+		 * counted, usually the source) stands in. */
+		copy_text(u->src, sizeof(u->src), a->key ? a->key : "-",
+		    strlen(a->key ? a->key : "-"));
+	}
+	if (a->key) {
+		copy_text(c->key, sizeof(c->key), a->key, strlen(a->key));
+		c->has_key = 1;
+	}
 	if (a->sum && a->sum->has_from)
 		copy_text(u->from, sizeof(u->from), a->sum->from.uri_tok.p, a->sum->from.uri_tok.len);
 	if (a->msg && a->msg->is_request)
 		copy_text(u->ruri, sizeof(u->ruri), a->msg->ruri.p, a->msg->ruri.len);
-	obuf_init(&b);
-	for (size_t i = 0; i < af.n; i++) {
-		const struct alert_field *f = &af.f[i];
-		if (f->is_num) {
-			obuf_printf(&b, "%-11s %llu\n", f->name, (unsigned long long)f->num);
-		} else {
-			char v[1024];
-			copy_text(v, sizeof(v), f->s, f->len);
-			obuf_printf(&b, "%-11s %s\n", f->name, v);
-		}
-	}
 	if (a->msg && a->msg->raw.len) {
 		size_t n = a->msg->raw.len;
-		obuf_printf(&b, "\n--- SIP message, %zu bytes%s ---\n", n,
-		    n > UI_MSG_MAX ? " (first 8 KiB)" : "");
-		/* Escaped straight into the buffer: at most 4 bytes per byte. */
-		size_t cap = UI_MSG_MAX * 4 + 64;
-		if (b.len + cap > b.cap) {
-			char *np = realloc(b.p, b.len + cap);
-			if (np == NULL) {
-				b.oom = 1;
-			} else {
-				b.p = np;
-				b.cap = b.len + cap;
-			}
+		u->raw_total = n;
+		u->raw_len = n > UI_MSG_MAX ? UI_MSG_MAX : n;
+		u->raw = malloc(u->raw_len);
+		if (u->raw == NULL) {
+			free(c);
+			free(u);
+			return NULL;
 		}
-		if (!b.oom)
-			b.len += ui_escape((const uint8_t *)a->msg->raw.p,
-			    n > UI_MSG_MAX ? UI_MSG_MAX : n, b.p + b.len, cap);
-	} else {
-		obuf_printf(&b, "\n(no SIP message: raised at the end of input for events "
-		    "still suppressed)\n");
+		memcpy(u->raw, a->msg->raw.p, u->raw_len);
 	}
-	obuf_putc(&b, '\0');
-	if (b.oom) {
-		obuf_free(&b);
-		free(u);
-		return NULL;
-	}
-	u->detail = b.p;
-	u->detail_len = b.len - 1;
+	u->priv = c;
+	u->fmt = detail_text;
 	return u;
 }
 

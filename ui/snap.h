@@ -73,10 +73,20 @@ struct ui_alert {
 	char from[128];
 	char ruri[128];
 	char message[256];       /* the alert's sentence */
-	/* "name: value" lines of every alert field, a blank line, then the
-	 * SIP message text (escaped, bounded by UI_MSG_MAX), NUL-terminated. */
+	/* "name: value" lines of every alert field, NUL-terminated (or NULL
+	 * when fmt builds them). */
 	char *detail;
 	size_t detail_len;
+	/* The SIP message's bytes as captured (at most UI_MSG_MAX of
+	 * raw_total), copied with memcpy on the capture side and escaped only
+	 * when the detail view opens, on the UI thread; NULL for alerts raised
+	 * at the end of input. */
+	uint8_t *raw;
+	size_t raw_len, raw_total;
+	/* When set, builds the detail view's text (the UI thread calls it on
+	 * Enter); priv is its data, freed with the alert. */
+	char *(*fmt)(const struct ui_alert *a);
+	void *priv;
 };
 
 void ui_alert_free(struct ui_alert *a);

@@ -12,6 +12,8 @@ ui_alert_free(struct ui_alert *a)
 	if (a == NULL)
 		return;
 	free(a->detail);
+	free(a->raw);
+	free(a->priv);
 	free(a);
 }
 
@@ -520,15 +522,42 @@ ui_wrap_count(const char *text, int w)
 	return lines;
 }
 
+char *
+ui_alert_detail(const struct ui_alert *a)
+{
+	char head[96];
+	int hl;
+	if (a->raw)
+		hl = snprintf(head, sizeof(head), "\n--- SIP message, %zu bytes%s ---\n",
+		    a->raw_total, a->raw_total > a->raw_len ? " (first 8 KiB)" : "");
+	else
+		hl = snprintf(head, sizeof(head), "\n(no SIP message: raised at the end of "
+		    "input for events still suppressed)\n");
+	if (hl < 0 || (size_t)hl >= sizeof(head))
+		hl = 0;
+	/* at most 4 output bytes per input byte, plus the note ui_escape adds */
+	size_t cap = a->detail_len + (size_t)hl + a->raw_len * 4 + 64;
+	char *d = malloc(cap);
+	if (d == NULL)
+		return NULL;
+	memcpy(d, a->detail ? a->detail : "", a->detail_len);
+	memcpy(d + a->detail_len, head, (size_t)hl);
+	size_t n = a->detail_len + (size_t)hl;
+	if (a->raw)
+		n += ui_escape(a->raw, a->raw_len, d + n, cap - n);
+	d[n < cap ? n : cap - 1] = '\0';
+	return d;
+}
+
 static void
 open_detail(struct ui_view *v, int page)
 {
 	ui_list_refresh(&v->list, page);
 	const struct ui_alert *a = ui_list_selected(&v->list);
-	if (a == NULL || a->detail == NULL)
+	if (a == NULL || (a->detail == NULL && a->fmt == NULL))
 		return;
 	free(v->detail);
-	v->detail = strdup(a->detail);
+	v->detail = a->fmt ? a->fmt(a) : ui_alert_detail(a);
 	if (v->detail == NULL)
 		return;
 	v->detail_lines = ui_wrap_count(v->detail, v->detail_w);

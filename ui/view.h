@@ -33,6 +33,13 @@ size_t ui_shorten(const char *in, size_t width, int how, int ascii, char *out,
  * before outcap (NUL included) and then ends with "[... N more bytes]"
  * when something was left out.  Returns the length written.
  */
+/*
+ * The detail view's text for an alert: its field lines, then the SIP
+ * message escaped (the escaping happens here, on the UI thread, not on the
+ * capture side).  Caller frees; NULL when out of memory.
+ */
+char *ui_alert_detail(const struct ui_alert *a);
+
 size_t ui_escape(const uint8_t *in, size_t n, char *out, size_t outcap);
 
 /* ------------------------------------------------------------ sparklines */

@@ -19,7 +19,13 @@ mk(uint64_t seq, int sev, const char *rule, const char *src, const char *from)
 	snprintf(a->src, sizeof(a->src), "%s", src);
 	snprintf(a->from, sizeof(a->from), "%s", from);
 	snprintf(a->ruri, sizeof(a->ruri), "sip:00%llu@pbx.example.com", (unsigned long long)seq);
-	a->detail = strdup("rule x\n\n--- SIP message ---\nINVITE sip:a SIP/2.0\n");
+	a->detail = strdup("rule        x\n");
+	a->detail_len = strlen(a->detail);
+	/* the message is escaped only when the detail view opens */
+	static const char msg[] = "INVITE sip:a SIP/2.0\r\nVia: \x01\r\n";
+	a->raw_len = a->raw_total = sizeof(msg) - 1;
+	a->raw = malloc(a->raw_len);
+	memcpy(a->raw, msg, a->raw_len);
 	return a;
 }
 
@@ -257,7 +263,8 @@ Test(ui_keys, help_lists_keys_that_work)
 		cr_expect_eq(ui_view_key(&v, c[i].key, 10), 1, "%s: handled", c[i].comment);
 		cr_expect_eq(v.mode, c[i].mode_after, "%s", c[i].comment);
 		if (c[i].key == UI_K_ENTER && c[i].mode_after == UI_M_DETAIL)
-			cr_expect(strstr(v.detail, "INVITE sip:a") != NULL, "detail has the message");
+			cr_expect(strstr(v.detail, "rule        x\n\n--- SIP message, 30 bytes ---\nINVITE sip:a") != NULL &&
+			    strstr(v.detail, "Via: \\x01") != NULL, "detail has the fields and the escaped message: %s", v.detail);
 		if (c[i].key == '4')
 			cr_expect_eq(v.list.min_sev, 3);
 		if (c[i].key == 'p')

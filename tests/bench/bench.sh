@@ -40,6 +40,7 @@ done
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+HERE=$(cd "$(dirname "$0")" && pwd)
 RESULTS=$DIR/results.md
 : >"$RESULTS.tmp"
 
@@ -72,6 +73,24 @@ measure() {
 			[ "$STATUS" != 0 ] || STATUS=$st
 			log "$* exited with status $st: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
 		fi
+		CPU=$(awk -v a="$CPU" -v u="$u" -v s="$s" \
+			'BEGIN { t = u + s; if (a == "" || t < a) a = t; printf "%.3f", a }')
+		[ "$m" -le "$RSS" ] || RSS=$m
+	done
+}
+
+# measure_ui REPS FILE: like measure, for the dashboard (tests/bench/ui_run.sh
+# runs it in a tmux terminal).  UI_OK=0 when tmux is missing.
+measure_ui() {
+	local reps=$1 f=$2 i u s m st
+	CPU= RSS=0 STATUS=0 UI_OK=1
+	for ((i = 0; i < reps; i++)); do
+		if ! "$HERE/ui_run.sh" "$DIR/runstat" "$TMP/rs" "$SW" "$f"; then
+			UI_OK=0
+			return
+		fi
+		read -r u s m st <"$TMP/rs"
+		[ "$st" = 0 ] || STATUS=$st
 		CPU=$(awk -v a="$CPU" -v u="$u" -v s="$s" \
 			'BEGIN { t = u + s; if (a == "" || t < a) a = t; printf "%.3f", a }')
 		[ "$m" -le "$RSS" ] || RSS=$m
@@ -163,6 +182,14 @@ for mix in $MIXES; do
 		log "$mix: sipwatch"
 		measure "$REPS" "$SW" -r "$F" --no-ui --stats=/dev/null
 		row "sipwatch (default rules)"
+		NOUI_CPU=$CPU
+		measure_ui "$REPS" "$F"
+		if [ "$UI_OK" = 1 ]; then
+			row "sipwatch (default rules, --ui --replay=fast)"
+			UI_COST=$(awk -v a="$CPU" -v b="$NOUI_CPU" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')
+			log "$mix: dashboard CPU cost vs --no-ui: $UI_COST"
+			echo "$mix: dashboard CPU vs --no-ui: $UI_COST" >>"$TMP/uicost"
+		fi
 		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --stats=/dev/null
 		row "sipwatch (parse only, --no-rules)"
 		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --dump=/dev/null
@@ -185,6 +212,11 @@ for mix in $MIXES; do
 	} | tee -a "$RESULTS.tmp"
 done
 
+if [ -f "$TMP/uicost" ]; then
+	{ echo "Dashboard (--ui --replay=fast in a tmux terminal) against --no-ui, default rules:"; sed 's/^/- /' "$TMP/uicost"; echo; } | tee -a "$RESULTS.tmp"
+else
+	echo "tmux not installed: no dashboard rows." | tee -a "$RESULTS.tmp"
+fi
 [ -n "$TSHARK" ] || echo "tshark not installed: no tshark rows." | tee -a "$RESULTS.tmp"
 [ -n "$SNGREP" ] || echo "sngrep not installed: no sngrep rows." | tee -a "$RESULTS.tmp"
 mv "$RESULTS.tmp" "$RESULTS"

@@ -116,8 +116,8 @@ void json_arr_close(struct json *j) { close_(j, ']'); }
 static const char hexd[] = "0123456789abcdef";
 
 /* Length of a valid UTF-8 sequence at s (RFC 3629), or 0. */
-static size_t
-utf8_len(const unsigned char *s, const unsigned char *end)
+size_t
+json_utf8_len(const unsigned char *s, const unsigned char *end)
 {
 	unsigned char c = s[0];
 	size_t n;
@@ -175,7 +175,7 @@ str_body(struct json *j, const char *s, size_t n)
 				put(j, e, 6);
 			p++;
 		} else {
-			size_t l = utf8_len(p, end);
+			size_t l = json_utf8_len(p, end);
 			if (l) {
 				put(j, (const char *)p, l);
 				p += l;

@@ -46,6 +46,11 @@ void json_kstr(struct json *j, const char *k, const char *s, size_t n);
 void json_kcstr(struct json *j, const char *k, const char *s);
 void json_ku64(struct json *j, const char *k, uint64_t v);
 
+/* Length of the valid UTF-8 sequence (RFC 3629) at s, or 0 for a byte
+ * that is not one.  Shared with the syslog output so both replace the same
+ * bytes. */
+size_t json_utf8_len(const unsigned char *s, const unsigned char *end);
+
 /* Writes the buffer and a newline to f.  Returns 0 or -1 (errno set). */
 int json_write_line(struct json *j, FILE *f);
 

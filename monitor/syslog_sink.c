@@ -6,6 +6,8 @@
  */
 #include "monitor/syslog_sink.h"
 
+#include "monitor/json.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -36,38 +38,6 @@ syslog_level(int severity)
 	}
 }
 
-/* Length of a valid UTF-8 sequence at s (RFC 3629), or 0: the same test
- * as the JSON writer, so both outputs replace the same bytes. */
-static size_t
-utf8_len(const unsigned char *s, const unsigned char *end)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0xC2)
-		return 0;
-	else if (c < 0xE0)
-		n = 2, cp = c & 0x1F;
-	else if (c < 0xF0)
-		n = 3, cp = c & 0x0F;
-	else if (c < 0xF5)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - s) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 int
 syslog_text(struct obuf *b, const char *s, size_t n, int sd, size_t max)
 {
@@ -85,7 +55,7 @@ syslog_text(struct obuf *b, const char *s, size_t n, int sd, size_t max)
 			w = (const char *)p;
 			wl = used = 1;
 		} else {
-			size_t l = c >= 0x80 ? utf8_len(p, end) : 0;
+			size_t l = c >= 0x80 ? json_utf8_len(p, end) : 0;
 			if (l) {
 				w = (const char *)p;
 				wl = used = l;

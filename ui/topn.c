@@ -50,6 +50,8 @@ ui_topn_clear(struct ui_topn *t)
 		t->bucket[i] = -1;
 	t->used = 0;
 	t->total = t->replaced = 0;
+	t->minval = 0;
+	t->cursor = 0;
 }
 
 static void
@@ -63,6 +65,35 @@ unlink_entry(struct ui_topn *t, int idx)
 		}
 		pp = &t->e[*pp].next;
 	}
+}
+
+/*
+ * Index of an entry with the smallest count.  Counts only grow and the
+ * newcomer replacing a minimum gets more than it, so t->minval (a lower
+ * bound of the minimum) stays valid between calls: the search resumes at a
+ * cursor and usually stops within a few entries, since a long tail shares
+ * the minimum.  A full pass that finds nothing at minval raises it.
+ */
+static int
+find_min(struct ui_topn *t)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned k = 0; k < t->cap; k++) {
+			unsigned i = t->cursor + k;
+			if (i >= t->cap)
+				i -= t->cap;
+			if (t->e[i].n <= t->minval) {
+				t->cursor = i + 1 < t->cap ? i + 1 : 0;
+				return (int)i;
+			}
+		}
+		uint64_t m = t->e[0].n;
+		for (unsigned i = 1; i < t->cap; i++)
+			if (t->e[i].n < m)
+				m = t->e[i].n;
+		t->minval = m;
+	}
+	return 0; /* not reached: the second pass finds minval */
 }
 
 void
@@ -84,12 +115,9 @@ ui_topn_add(struct ui_topn *t, const void *key, size_t len)
 	if (t->used < t->cap) {
 		idx = (int)t->used++;
 	} else {
-		/* Evict the smallest counter: its count becomes the newcomer's
-		 * error bound. */
-		idx = 0;
-		for (unsigned i = 1; i < t->cap; i++)
-			if (t->e[i].n < t->e[idx].n)
-				idx = (int)i;
+		/* Evict a smallest counter (space-saving): its count becomes
+		 * the newcomer's error bound. */
+		idx = find_min(t);
 		base = t->e[idx].n;
 		unlink_entry(t, idx);
 		t->replaced++;

@@ -26,6 +26,10 @@ struct ui_topn {
 	int *bucket;
 	unsigned cap, used, nbuckets;
 	uint64_t total, replaced;
+	/* eviction: minval never exceeds the smallest count, so an entry at
+	 * or below it is a minimum; the search resumes at cursor */
+	uint64_t minval;
+	unsigned cursor;
 };
 
 /* cap counters (>= 1).  0, or -1 out of memory. */

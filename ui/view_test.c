@@ -309,3 +309,49 @@ Test(ui_topn, heavy_hitters_and_bound)
 	cr_expect_eq(t.total, 1000);
 	ui_topn_free(&t);
 }
+
+/* Space-saving guarantees with a long tail that forces evictions: every
+ * key seen more than total/cap times is kept, and each kept counter brackets
+ * the true count (n - err <= true <= n). */
+Test(ui_topn, guarantees_under_eviction)
+{
+	struct ui_topn t;
+	cr_assert_eq(ui_topn_init(&t, 16), 0);
+	static unsigned truth[4096];
+	unsigned total = 0;
+	uint32_t x = 12345;
+	for (unsigned i = 0; i < 60000; i++) {
+		unsigned k;
+		if (i % 5 == 0)
+			k = (i / 5) % 2; /* two heavy hitters: 6000 each, > total/cap */
+		else {
+			x = x * 1103515245u + 12345u;
+			k = 4 + (x >> 8) % 4000; /* a long tail of ~12 each */
+		}
+		truth[k]++;
+		total++;
+		ui_topn_add(&t, &k, sizeof(k));
+	}
+	const struct ui_topn_entry *e[16];
+	unsigned n = ui_topn_top(&t, e, 16);
+	cr_assert_eq(n, 16);
+	for (unsigned k = 0; k < 2; k++) {
+		int found = 0;
+		for (unsigned i = 0; i < n; i++) {
+			unsigned key;
+			memcpy(&key, e[i]->key, sizeof(key));
+			if (key == k)
+				found = 1;
+		}
+		cr_expect(found, "heavy hitter %u kept", k);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		unsigned key;
+		memcpy(&key, e[i]->key, sizeof(key));
+		cr_expect(e[i]->n - e[i]->err <= truth[key] && truth[key] <= e[i]->n,
+		    "key %u: n %llu err %llu true %u", key, (unsigned long long)e[i]->n,
+		    (unsigned long long)e[i]->err, truth[key]);
+	}
+	cr_expect_eq(t.total, total);
+	ui_topn_free(&t);
+}

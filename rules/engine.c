@@ -52,17 +52,6 @@ static const char *const rule_names[R__COUNT] = {
 /* ------------------------------------------------------------ hashing */
 
 static uint64_t
-fmix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t
 rotl(uint64_t x, int r)
 {
 	return (x << r) | (x >> (64 - r));
@@ -82,8 +71,8 @@ hash128(const uint64_t seed[2], const char *s, size_t n, uint64_t out[2])
 	}
 	uint64_t w = 0;
 	memcpy(&w, s, n);
-	h1 = fmix(h1 ^ w);
-	h2 = fmix(h2 + w + h1);
+	h1 = ftab_mix64(h1 ^ w);
+	h2 = ftab_mix64(h2 + w + h1);
 	out[0] = h1;
 	out[1] = h2;
 }
@@ -1687,7 +1676,7 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 		goto oom;
 	if (getrandom(e->seed, sizeof(e->seed), GRND_NONBLOCK) != sizeof(e->seed)) {
 		e->seed[0] = (uint64_t)(uintptr_t)e ^ 0x6a09e667f3bcc908ULL;
-		e->seed[1] = fmix(e->seed[0] + 0xbb67ae8584caa73bULL);
+		e->seed[1] = ftab_mix64(e->seed[0] + 0xbb67ae8584caa73bULL);
 	}
 	e->plh_base = pattern_limit_hits();
 	for (size_t i = 0; i < cfg->n_domains; i++)

@@ -7,8 +7,8 @@
 
 static uint64_t seed;
 
-static uint64_t
-mix(uint64_t x)
+uint64_t
+ftab_mix64(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
@@ -24,7 +24,7 @@ hash_key(const struct ftab_key *k)
 	uint64_t w[5], h = seed;
 	memcpy(w, k, sizeof(w));
 	for (int i = 0; i < 5; i++)
-		h = mix(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
+		h = ftab_mix64(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
 	return h;
 }
 

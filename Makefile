@@ -76,7 +76,7 @@ OTHER_TESTS  := $(call obj,$(filter-out parsers/%,$(TEST_SRC)))
 $(BUILD)/test_parsers: $(PARSER_TESTS) $(call obj,tests/guard.c) $(PARSER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion
 
-$(BUILD)/test_monitor: $(OTHER_TESTS) $(call obj,tests/guard.c) $(BUILD)/libsipwatch.a
+$(BUILD)/test_monitor: $(OTHER_TESTS) $(call obj,tests/guard.c tests/pktbuild.c) $(BUILD)/libsipwatch.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 unit: $(BUILD)/test_parsers $(if $(OTHER_TESTS),$(BUILD)/test_monitor)
@@ -104,11 +104,11 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(filter tests/fuzz/fuzz_%.c,$(FUZZ_
 FUZZ_SECONDS ?= 60
 FUZZ_REPLAY  := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 
-$(FUZZ_REPLAY): $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(call obj,tests/fuzz/replay.c tests/guard.c) $(BUILD)/libsipwatch.a
+$(FUZZ_REPLAY): $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(call obj,tests/fuzz/replay.c tests/guard.c tests/pktbuild.c) $(BUILD)/libsipwatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/libfuzzer/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libsipwatch.a
+$(BUILD)/libfuzzer/%: $(BUILD)/tests/fuzz/%.o $(call obj,tests/pktbuild.c) $(BUILD)/libsipwatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -13,8 +13,7 @@ struct sipstream {
 	char *buf;
 	uint32_t len, cap;
 	uint8_t state;    /* enum in sipstream.c */
-	uint8_t first;    /* no byte seen yet */
-	uint8_t midstream;
+	uint8_t first;    /* at a point that may begin a message (pickup, gap) */
 	char *ws;             /* WebSocket message being reassembled */
 	uint32_t wslen, wscap;
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "monitor/pipeline.h"
+#include "tests/pktbuild.h"
 
 #define DLT_RAW_ 12
 
@@ -74,19 +75,6 @@ teardown(void)
 	pipeline_free(pl);
 }
 
-static uint16_t
-csum(const uint8_t *b, size_t n)
-{
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)b[i] << 8 | b[i + 1];
-	if (n & 1)
-		s += (uint32_t)b[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 static struct timeval now = { 1700000000, 0 };
 
 /* One TCP segment in IPv4 (v6 = 0) or IPv6, fed as a raw-IP frame. */
@@ -95,56 +83,11 @@ tcp_seg(int v6, uint16_t sport, uint16_t dport, int reverse, uint32_t seq,
     uint32_t ack, uint8_t flags, const void *data, size_t n)
 {
 	uint8_t pkt[2048];
-	size_t ipl = v6 ? 40 : 20;
-	cr_assert(ipl + 20 + n <= sizeof(pkt));
-	memset(pkt, 0, ipl + 20);
-	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-	uint8_t a4[4] = { 192, 0, 2, 1 }, b4[4] = { 192, 0, 2, 2 };
-	if (reverse) {
-		uint16_t t = sport;
-		sport = dport;
-		dport = t;
-	}
-	if (v6) {
-		pkt[0] = 0x60;
-		pkt[4] = (uint8_t)((20 + n) >> 8);
-		pkt[5] = (uint8_t)(20 + n);
-		pkt[6] = IPPROTO_TCP;
-		pkt[7] = 64;
-		memcpy(pkt + 8, reverse ? b : a, 16);
-		memcpy(pkt + 24, reverse ? a : b, 16);
-	} else {
-		size_t tl = 20 + 20 + n;
-		pkt[0] = 0x45;
-		pkt[2] = (uint8_t)(tl >> 8);
-		pkt[3] = (uint8_t)tl;
-		pkt[8] = 64;
-		pkt[9] = IPPROTO_TCP;
-		memcpy(pkt + 12, reverse ? b4 : a4, 4);
-		memcpy(pkt + 16, reverse ? a4 : b4, 4);
-		uint16_t s = csum(pkt, 20);
-		pkt[10] = (uint8_t)(s >> 8);
-		pkt[11] = (uint8_t)s;
-	}
-	uint8_t *t = pkt + ipl;
-	t[0] = (uint8_t)(sport >> 8);
-	t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8);
-	t[3] = (uint8_t)dport;
-	for (int i = 0; i < 4; i++) {
-		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
-	}
-	t[12] = 5 << 4;
-	t[13] = flags;
-	t[14] = 0xff;
-	t[15] = 0xff;
-	if (n)
-		memcpy(t + 20, data, n);
+	size_t len = pkt_tcp(pkt, sizeof(pkt), v6, reverse, sport, dport, seq, ack,
+	    flags, data, n);
+	cr_assert(len > 0);
 	now.tv_usec += 10;
-	pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)(ipl + 20 + n),
-	    (uint32_t)(ipl + 20 + n));
+	pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)len, (uint32_t)len);
 }
 
 #define SYN 0x02
@@ -332,7 +275,7 @@ udp_frags(int v6, int reverse_order)
 			pkt[8] = 64, pkt[9] = IPPROTO_UDP;
 			pkt[12] = 192, pkt[13] = 0, pkt[14] = 2, pkt[15] = 1;
 			pkt[16] = 192, pkt[17] = 0, pkt[18] = 2, pkt[19] = 2;
-			uint16_t s = csum(pkt, 20);
+			uint16_t s = pkt_csum(pkt, 20);
 			pkt[10] = (uint8_t)(s >> 8), pkt[11] = (uint8_t)s;
 		}
 		memcpy(pkt + hl, udp + off, fl);

@@ -29,7 +29,6 @@ sipstream_init(struct sipstream *s, int midstream)
 {
 	memset(s, 0, sizeof(*s));
 	s->state = midstream ? SS_HUNT : SS_NEW;
-	s->midstream = (uint8_t)(midstream != 0);
 	s->first = 1;
 }
 
@@ -340,12 +339,10 @@ sipstream_data(struct sipstream *s, struct pipeline *p, const struct pkt_meta *m
 		 * hunt has decided about it. */
 		if (used > 0 || s->state != SS_HUNT)
 			s->first = 0;
-		s->midstream = 0;
 		if (used < n && s->state != SS_TLS && s->state != SS_OTHER)
 			buf_keep(s, p, (const char *)data + used, n - used);
 		return;
 	}
-	s->midstream = 0;
 	size_t total = (size_t)s->len + n;
 	if (total > (size_t)p->cfg.max_msg + 4096) {
 		/* Cannot hold it all: whatever is buffered is not a message we

@@ -11,11 +11,31 @@
 #ifndef SIPWATCH_FUZZ_H
 #define SIPWATCH_FUZZ_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "parsers/span.h"
 
 /* Runs one input.  Always returns 0 (libFuzzer's contract); a bug shows
  * as a crash, a sanitizer report or a failed assertion. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The input a target is checking spans against. */
+struct fuzz_bounds {
+	const char *lo, *hi;
+};
+
+/* Asserts the span contract: a NULL span is empty, any other lies inside
+ * [b->lo, b->hi). */
+static inline void
+fuzz_span_in(const struct fuzz_bounds *b, struct span s)
+{
+	if (s.p == NULL) {
+		assert(s.len == 0);
+		return;
+	}
+	assert(s.p >= b->lo && s.p <= b->hi && s.len <= (size_t)(b->hi - s.p));
+}
 
 #endif

@@ -10,16 +10,12 @@
 #include "parsers/sdp.h"
 #include "tests/fuzz/fuzz.h"
 
-static const char *lo, *hi;
+static struct fuzz_bounds input;
 
 static void
 in_input(struct span s)
 {
-	if (s.p == NULL) {
-		assert(s.len == 0);
-		return;
-	}
-	assert(s.p >= lo && s.p <= hi && s.len <= (size_t)(hi - s.p));
+	fuzz_span_in(&input, s);
 }
 
 static void
@@ -44,8 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > UINT32_MAX)
 		return 0;
 	const char *p = (const char *)data;
-	lo = p;
-	hi = p + size;
+	input.lo = p;
+	input.hi = p + size;
 
 	parse((struct span){ p, (uint32_t)size });
 

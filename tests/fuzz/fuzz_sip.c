@@ -14,16 +14,12 @@
 #include "parsers/sip_summary.h"
 #include "tests/fuzz/fuzz.h"
 
-static const char *lo, *hi;
+static struct fuzz_bounds input;
 
 static void
 in_input(struct span s)
 {
-	if (s.p == NULL) {
-		assert(s.len == 0);
-		return;
-	}
-	assert(s.p >= lo && s.p <= hi && s.len <= (size_t)(hi - s.p));
+	fuzz_span_in(&input, s);
 }
 
 static void
@@ -77,8 +73,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sip_msg m;
 	const char *buf = (const char *)data;
 
-	lo = buf;
-	hi = buf + size;
+	input.lo = buf;
+	input.hi = buf + size;
 	sip_sniff(buf, size);
 
 	/* datagram mode: one message, body is the rest */

@@ -25,6 +25,7 @@
 
 #include "monitor/pipeline.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/pktbuild.h"
 
 #define DLT_RAW_ 12
 #define SYN 0x02
@@ -47,73 +48,19 @@ on_msg(void *ud, const struct pkt_meta *m, const struct sip_msg *msg,
 	sink += s->call_id.len + msg->num_headers;
 }
 
-static uint16_t
-csum(const uint8_t *b, size_t n)
-{
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)b[i] << 8 | b[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 static void
 seg(int v6, int reverse, uint32_t seq, uint32_t ack, uint8_t flags,
     const uint8_t *data, size_t n)
 {
 	static uint8_t pkt[40 + 20 + 1400];
-	size_t ipl = v6 ? 40 : 20;
-	uint16_t sport = 40000, dport = 5060;
-	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	static const uint8_t b6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-	static const uint8_t a4[4] = { 192, 0, 2, 1 }, b4[4] = { 192, 0, 2, 2 };
+	size_t len;
 
 	assert(n <= 1400);
-	memset(pkt, 0, ipl + 20);
-	if (reverse) {
-		sport = 5060;
-		dport = 40000;
-	}
-	if (v6) {
-		pkt[0] = 0x60;
-		pkt[4] = (uint8_t)((20 + n) >> 8);
-		pkt[5] = (uint8_t)(20 + n);
-		pkt[6] = IPPROTO_TCP;
-		pkt[7] = 64;
-		memcpy(pkt + 8, reverse ? b6 : a6, 16);
-		memcpy(pkt + 24, reverse ? a6 : b6, 16);
-	} else {
-		size_t tl = 40 + n;
-		pkt[0] = 0x45;
-		pkt[2] = (uint8_t)(tl >> 8);
-		pkt[3] = (uint8_t)tl;
-		pkt[8] = 64;
-		pkt[9] = IPPROTO_TCP;
-		memcpy(pkt + 12, reverse ? b4 : a4, 4);
-		memcpy(pkt + 16, reverse ? a4 : b4, 4);
-		uint16_t s = csum(pkt, 20);
-		pkt[10] = (uint8_t)(s >> 8);
-		pkt[11] = (uint8_t)s;
-	}
-	uint8_t *t = pkt + ipl;
-	t[0] = (uint8_t)(sport >> 8);
-	t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8);
-	t[3] = (uint8_t)dport;
-	for (int i = 0; i < 4; i++) {
-		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
-	}
-	t[12] = 5 << 4;
-	t[13] = flags;
-	t[14] = 0xff;
-	t[15] = 0xff;
-	if (n)
-		memcpy(t + 20, data, n);
+	len = pkt_tcp(pkt, sizeof(pkt), v6, reverse, 40000, 5060, seq, ack, flags,
+	    data, n);
+	assert(len > 0);
 	now.tv_usec += 10;
-	pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)(ipl + 20 + n),
-	    (uint32_t)(ipl + 20 + n));
+	pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)len, (uint32_t)len);
 }
 
 #define MAXSEG 4096

@@ -10,16 +10,12 @@
 #include "parsers/sip_values.h"
 #include "tests/fuzz/fuzz.h"
 
-static const char *lo, *hi;
+static struct fuzz_bounds input;
 
 static void
 in_input(struct span s)
 {
-	if (s.p == NULL) {
-		assert(s.len == 0);
-		return;
-	}
-	assert(s.p >= lo && s.p <= hi && s.len <= (size_t)(hi - s.p));
+	fuzz_span_in(&input, s);
 }
 
 static void
@@ -99,8 +95,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > UINT32_MAX)
 		return 0;
 	struct span s = { (const char *)data, (uint32_t)size };
-	lo = s.p;
-	hi = s.p + size;
+	input.lo = s.p;
+	input.hi = s.p + size;
 
 	values(s);
 	/* as a list header (Contact, Via, Route): each element on its own */

@@ -1,11 +1,14 @@
 /*
  * engine.c - see rules.h.
  *
- * State: one bounded table (rules/flowtab.h) per enabled rule, keyed by
+ * State: one bounded table (rules/ktab.h) per enabled rule, keyed by
  * what the rule counts and suppresses on, plus one table of recent INVITEs
- * for unauthenticated-call and one of recent request transactions for
- * auth-bruteforce and auth-breach.  The tables run their clock in milliseconds of
- * packet time; an entry idle for longer than its rule's window and
+ * for unauthenticated-call (rules/flowtab.h: only with domains that
+ * require authentication) and one of recent request transactions for
+ * auth-bruteforce and auth-breach.  An attacker fills every table to its
+ * cap with keys of his choosing, so an entry holds only what its rule
+ * needs (struct kent and enum kx): about 56 to 88 bytes.  The tables run
+ * their clock in milliseconds of packet time; an entry idle for longer than its rule's window and
  * suppression window expires.  An entry that leaves its table (expiry or
  * eviction) with suppressed events still unreported emits the
  * "N further <rule> events for <key> suppressed" alert then, at the
@@ -28,6 +31,8 @@
 #include "parsers/sdp.h"
 #include "parsers/sip_values.h"
 #include "rules/flowtab.h"
+#include "rules/ktab.h"
+#include "rules/litscan.h"
 
 #define KEY_MAX 128   /* key text kept per entry, NUL included */
 #define WIN_SLOTS 16
@@ -69,10 +74,20 @@ hash128(const uint64_t seed[2], const char *s, size_t n, uint64_t out[2])
 		h1 = rotl((h1 ^ w) * 0x87c37b91114253d5ULL, 31);
 		h2 = rotl((h2 + w) * 0x4cf5ad432745937fULL, 29) ^ h1;
 	}
+	/* The last 0-7 bytes, every one of them in w (the length is in the
+	 * seed), without a variable-length memcpy. */
 	uint64_t w = 0;
-	memcpy(&w, s, n);
-	h1 = ftab_mix64(h1 ^ w);
-	h2 = ftab_mix64(h2 + w + h1);
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, u, 4);
+		memcpy(&b, u + n - 4, 4);
+		w = (uint64_t)a | (uint64_t)b << 32;
+	} else if (n > 0) {
+		w = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+	}
+	h1 = ktab_mix64(h1 ^ w);
+	h2 = ktab_mix64(h2 + w + h1);
 	out[0] = h1;
 	out[1] = h2;
 }
@@ -96,20 +111,60 @@ sb_putc(struct sb *b, char c)
 	b->p[b->n] = '\0';
 }
 
+/* The bytes of s that fit, as sb_putc would put them one by one. */
 static void
 sb_span(struct sb *b, struct span s)
 {
-	for (uint32_t i = 0; i < s.len && b->n + 1 < b->cap; i++)
-		sb_putc(b, s.p[i]);
+	size_t n = b->cap - 1 - b->n;
+	if (s.len < n)
+		n = s.len;
+	char *d = b->p + b->n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char u = (unsigned char)s.p[i];
+		d[i] = (u < 0x20 || u == 0x7f) ? '?' : (char)u;
+	}
+	b->n += n;
+	b->p[b->n] = '\0';
 }
 
 static void
 sb_lspan(struct sb *b, struct span s)
 {
-	for (uint32_t i = 0; i < s.len && b->n + 1 < b->cap; i++) {
-		char c = s.p[i];
-		sb_putc(b, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c);
+	size_t n = b->cap - 1 - b->n;
+	if (s.len < n)
+		n = s.len;
+	char *d = b->p + b->n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char u = (unsigned char)s.p[i];
+		d[i] = (u < 0x20 || u == 0x7f) ? '?' : (u >= 'A' && u <= 'Z') ? (char)(u + 32) : (char)u;
 	}
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+/* s as it is (as snprintf's %s would copy it), as much as fits: for text
+ * already cleaned or of our own. */
+static void
+sb_cat(struct sb *b, const char *s)
+{
+	size_t n = strlen(s), room = b->cap - 1 - b->n;
+	if (n > room)
+		n = room;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void
+sb_u64(struct sb *b, uint64_t v)
+{
+	char t[21];
+	size_t i = sizeof(t) - 1;
+	t[i] = '\0';
+	do
+		t[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	sb_cat(b, t + i);
 }
 
 static void
@@ -191,10 +246,24 @@ sb_userhost(struct sb *b, const struct sip_uri *u)
 
 /* ------------------------------------------------------------ windows */
 
-struct win {
+/*
+ * A sliding window is WIN_SLOTS sub-bucket counters.  Most keys see a
+ * handful of events, so the counters start as 4-bit fields packed in one
+ * word; the first sub-bucket to reach 16 events moves the window to 32-bit
+ * counters of its own (struct wwin), which it keeps until the entry goes.
+ * The newest sub-bucket is the one of the entry's last use: every use of
+ * a thresholded entry adds an event.
+ */
+#define NIB_MAX 15
+
+struct wwin {
 	uint32_t n[WIN_SLOTS];
-	uint64_t sum;  /* of n[] */
-	int64_t head;  /* slot number of the newest sub-bucket */
+	uint64_t sum; /* of n[] */
+};
+
+union win {
+	uint64_t nib;      /* WIN_SLOTS 4-bit counters */
+	struct wwin *wide; /* when the entry's KF_WIDE is set */
 };
 
 static uint32_t
@@ -202,33 +271,6 @@ win_width(uint32_t window_ms)
 {
 	uint32_t w = window_ms / WIN_SLOTS;
 	return w ? w : 1;
-}
-
-/* Adds one event at now and returns the events within the window. */
-static uint64_t
-win_add(struct win *w, int64_t now, uint32_t width)
-{
-	int64_t s = now / width;
-	if (s > w->head) {
-		if (s - w->head >= WIN_SLOTS) {
-			memset(w->n, 0, sizeof(w->n));
-			w->sum = 0;
-		} else {
-			for (int64_t i = w->head + 1; i <= s; i++) {
-				w->sum -= w->n[i % WIN_SLOTS];
-				w->n[i % WIN_SLOTS] = 0;
-			}
-		}
-		w->head = s;
-	}
-	/* A packet stamped earlier than the newest one (capture reordering)
-	 * joins the newest sub-bucket. */
-	uint32_t *c = &w->n[w->head % WIN_SLOTS];
-	if (*c < UINT32_MAX) {
-		(*c)++;
-		w->sum++;
-	}
-	return w->sum;
 }
 
 /* user-enumeration: distinct users per key, at most dcap kept. */
@@ -241,27 +283,80 @@ struct dslot {
 
 struct rule_engine;
 
-/* Per rule and key: counting and suppression state. */
+enum {
+	KF_WIDE = 1 << 0, /* the window has 32-bit counters */
+	KF_TEXT = 1 << 1, /* the key text is kept in the rule's text map */
+};
+
+/*
+ * Per rule and key: counting and suppression state, then what the rule
+ * needs beyond it (enum kx): a sliding window for thresholded rules, the
+ * distinct users of user-enumeration.  The key text is not kept: address
+ * keys are rendered from the binary key when an alert or a flush needs
+ * them, and other keys' text is kept only while the entry holds suppressed
+ * events, the one case where it must be reported without a message.
+ */
 struct kent {
-	struct ftab_node n; /* first: flowtab is intrusive */
-	int64_t last_alert;
-	int64_t crossed;    /* auth-bruteforce: last time over threshold */
+	struct ktab_ent n;  /* first: ktab records begin with it */
 	uint64_t suppressed;
+	/* ms from the last alert to the entry's last use, saturating: rules
+	 * compare it with durations of at most 7 days. */
+	uint32_t alert_age;
 	uint8_t alerted;
 	uint8_t sev;        /* of the last alert: the flush carries it */
-	struct win w;
-	char key[KEY_MAX];
-	struct dslot d[];   /* user-enumeration only: dcap slots */
+	uint8_t flags;      /* KF_* */
+	uint8_t wsum;       /* sum of the 4-bit counters */
+};
+
+struct kthresh {
+	union win w;
+	int64_t crossed;    /* auth-bruteforce: last time over threshold */
+};
+
+struct kusers {
+	struct dslot d0;
+	struct dslot *more; /* the other dcap - 1 slots, once needed */
+};
+
+/* The bytes after struct kent, by kind of rule. */
+enum kx { KX_NONE, KX_WIN, KX_WIN_CROSSED, KX_USERS };
+
+static union win *
+kwin(struct kent *k)
+{
+	return &((struct kthresh *)(k + 1))->w;
+}
+
+static struct kthresh *
+kthr(struct kent *k)
+{
+	return (struct kthresh *)(k + 1);
+}
+
+static struct kusers *
+kusr(struct kent *k)
+{
+	return (struct kusers *)(k + 1);
+}
+
+/* Key text kept for an entry with suppressed events (KF_TEXT). */
+struct ktext {
+	struct ktext *next;
+	const struct kent *k;
+	char s[];
 };
 
 struct rtab {
-	struct ftab t;
+	struct ktab t;
 	int live;
 	int rule_id;           /* -1: custom */
 	const char *name;
 	const struct rule_common *c;
 	int64_t idle;          /* ms */
 	uint32_t dcap;
+	enum kx kx;
+	struct ktext **tx;     /* chained by entry address */
+	uint32_t ntx, ctx;     /* buckets (a power of two or 0), texts */
 	struct rule_engine *e;
 };
 
@@ -277,14 +372,19 @@ struct inv {
  * challenge to a request without credentials (RFC 3261 section 22.2) or a
  * rejection of credentials. */
 struct txn {
-	struct ftab_node n;
+	struct ktab_ent n;
 	uint64_t branch;     /* topmost Via branch of the newest request */
+	char *user;          /* digest username before any '@' (at most
+	                        TXN_USER - 1 bytes); NULL unknown */
 	uint8_t creds;       /* Authorization or Proxy-Authorization present */
 	uint8_t final;       /* a final response to that branch was seen: a
 	                        later one is a retransmission (RFC 3261
 	                        section 17.2) */
-	char user[TXN_USER]; /* digest username before any '@'; "" unknown */
 };
+
+/* What an attacker's key costs (tables.size of them per rule). */
+_Static_assert(sizeof(struct kent) == 56, "struct kent grew");
+_Static_assert(sizeof(struct txn) == 64, "struct txn grew");
 
 struct custom_rt {
 	uint16_t hdr_id;   /* SIP_H_OTHER: compare names */
@@ -306,85 +406,240 @@ struct rule_engine {
 	struct ftab inv;
 	int inv_live;
 	int64_t inv_idle;
-	struct ftab txn;
+	struct ktab txn;
 	int txn_live;
 	int us_live;           /* unknown-source has a policy to check */
 	int du_live;           /* disallowed-uri has patterns or users */
 	size_t *dom_len;
 	int any_custom;
 	struct pattern *scan_any; /* prefilter: all scanner patterns as one */
+	struct litscan *scan_lit; /* cheaper one, when all are literals */
 	char msg[MSG_MAX];
 };
 
-/* Key of an event before it is looked up. */
-enum { K_TEXT = 1, K_ADDR, K_PAIR };
+/* Key kinds.  Address and IPv4 pair keys are their own text's source;
+ * text and IPv6 pair keys are 128-bit hashes. */
+enum { K_TEXT = 1, K_ADDR, K_PAIR4, K_PAIR6 };
+/* Tag of an address key rendered "src <address>" (auth-bruteforce's
+ * per-client key, which shares a table with per-user text keys). */
+#define TAG_SRC 2
 
+/* Key of an event before it is looked up. */
 struct rkey {
-	struct ftab_key fk;
-	const char *prefix; /* K_ADDR */
-	char txt[KEY_MAX];  /* K_TEXT */
+	struct ktab_key k;
+	const uint8_t *a, *b; /* K_PAIR6: the addresses, in key order */
+	size_t n;             /* K_TEXT: bytes in txt */
+	char txt[KEY_MAX];    /* K_TEXT */
 };
 
 static void
 key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b)
 {
 	uint64_t h[2];
-	memset(&k->fk, 0, sizeof(k->fk));
 	hash128(e->seed, b->p, b->n, h);
-	memcpy(k->fk.a, h, sizeof(h));
-	k->fk.pa = tag;
-	k->fk.proto = K_TEXT;
+	memcpy(k->k.id, h, sizeof(h));
+	k->k.kind = K_TEXT;
+	k->k.ver = 0;
+	k->k.tag = tag;
 	if (b->p != k->txt) {
 		size_t n = b->n < KEY_MAX - 1 ? b->n : KEY_MAX - 1;
 		memcpy(k->txt, b->p, n);
 		k->txt[n] = '\0';
+		k->n = n;
+	} else {
+		k->n = b->n;
 	}
 }
 
 static void
-key_addr(struct rkey *k, uint16_t tag, const char *prefix, int ver, const uint8_t *a)
+key_addr(struct rkey *k, uint16_t tag, int ver, const uint8_t *a)
 {
-	memset(&k->fk, 0, sizeof(k->fk));
-	memcpy(k->fk.a, a, ver == 6 ? 16 : 4);
-	k->fk.ver = (uint8_t)ver;
-	k->fk.pa = tag;
-	k->fk.proto = K_ADDR;
-	k->prefix = prefix;
+	memset(&k->k, 0, sizeof(k->k));
+	memcpy(k->k.id, a, ver == 6 ? 16 : 4);
+	k->k.kind = K_ADDR;
+	k->k.ver = (uint8_t)ver;
+	k->k.tag = tag;
 }
 
 static void
-key_pair(struct rkey *k, uint16_t tag, int ver, const uint8_t *a, const uint8_t *b)
+key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
+    const uint8_t *a, const uint8_t *b)
 {
-	size_t n = ver == 6 ? 16 : 4;
-	memset(&k->fk, 0, sizeof(k->fk));
-	if (memcmp(a, b, n) > 0) {
+	/* Byte order, as memcmp: the pair is the same from either end. */
+	int swap = ver == 6 ? memcmp(a, b, 16) > 0
+	                    : ((uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]) >
+	        ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]);
+	if (swap) {
 		const uint8_t *t = a;
 		a = b;
 		b = t;
 	}
-	memcpy(k->fk.a, a, n);
-	memcpy(k->fk.b, b, n);
-	k->fk.ver = (uint8_t)ver;
-	k->fk.pa = tag;
-	k->fk.proto = K_PAIR;
+	memset(&k->k, 0, sizeof(k->k));
+	k->k.ver = (uint8_t)ver;
+	k->k.tag = tag;
+	if (ver == 6) {
+		uint8_t ab[32];
+		uint64_t h[2];
+		memcpy(ab, a, 16);
+		memcpy(ab + 16, b, 16);
+		hash128(e->seed, (const char *)ab, sizeof(ab), h);
+		memcpy(k->k.id, h, sizeof(h));
+		k->k.kind = K_PAIR6;
+		k->a = a;
+		k->b = b;
+	} else {
+		memcpy(k->k.id, a, 4);
+		memcpy(k->k.id + 4, b, 4);
+		k->k.kind = K_PAIR4;
+	}
+}
+
+/* Dotted quad without stdio: keys are rendered for every alert. */
+static void
+sb_ip4(struct sb *b, const uint8_t *a)
+{
+	char t[16], *p = t;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	sb_cat(b, t);
+}
+
+static void
+sb_ip(struct sb *b, int ver, const uint8_t *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	if (ver == 6)
+		sb_str(b, addr_str(buf, 6, a));
+	else
+		sb_ip4(b, a);
+}
+
+/* The text of an address or IPv4 pair key, from the binary key. */
+static void
+render_bin(const struct ktab_key *k, struct sb *b)
+{
+	if (k->kind == K_ADDR) {
+		if (k->tag == TAG_SRC)
+			sb_cat(b, "src ");
+		sb_ip(b, k->ver, k->id);
+	} else {
+		sb_ip4(b, k->id);
+		sb_cat(b, " <-> ");
+		sb_ip4(b, k->id + 4);
+	}
 }
 
 static void
 key_render(const struct rkey *k, char out[KEY_MAX])
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	switch (k->fk.proto) {
-	case K_ADDR:
-		snprintf(out, KEY_MAX, "%s%s", k->prefix ? k->prefix : "",
-		    addr_str(a, k->fk.ver, k->fk.a));
+	struct sb b;
+	sb_init(&b, out, KEY_MAX);
+	switch (k->k.kind) {
+	case K_TEXT:
+		memcpy(out, k->txt, k->n + 1);
 		break;
-	case K_PAIR:
-		snprintf(out, KEY_MAX, "%s <-> %s", addr_str(a, k->fk.ver, k->fk.a),
-		    addr_str(b, k->fk.ver, k->fk.b));
+	case K_PAIR6:
+		sb_ip(&b, 6, k->a);
+		sb_cat(&b, " <-> ");
+		sb_ip(&b, 6, k->b);
 		break;
 	default:
-		memcpy(out, k->txt, KEY_MAX);
-		out[KEY_MAX - 1] = '\0';
+		render_bin(&k->k, &b);
+	}
+}
+
+static uint32_t
+tx_bucket(const struct rtab *rt, const struct kent *k)
+{
+	return (uint32_t)ktab_mix64((uint64_t)(uintptr_t)k) & (rt->ntx - 1);
+}
+
+static const char *
+tx_get(const struct rtab *rt, const struct kent *k)
+{
+	if (!(k->flags & KF_TEXT))
+		return NULL;
+	for (const struct ktext *t = rt->tx[tx_bucket(rt, k)]; t; t = t->next)
+		if (t->k == k)
+			return t->s;
+	return NULL;
+}
+
+static void
+tx_del(struct rtab *rt, struct kent *k)
+{
+	if (!(k->flags & KF_TEXT))
+		return;
+	k->flags &= (uint8_t)~KF_TEXT;
+	for (struct ktext **pp = &rt->tx[tx_bucket(rt, k)]; *pp; pp = &(*pp)->next) {
+		if ((*pp)->k == k) {
+			struct ktext *t = *pp;
+			*pp = t->next;
+			free(t);
+			rt->ctx--;
+			return;
+		}
+	}
+}
+
+/* Keeps the text of k's key; without memory the flush says "?". */
+static void
+tx_put(struct rtab *rt, struct kent *k, const struct rkey *rk)
+{
+	if (k->flags & KF_TEXT)
+		return;
+	if (rt->ctx >= rt->ntx) {
+		uint32_t nn = rt->ntx ? rt->ntx * 2 : 64;
+		struct ktext **nb = calloc(nn, sizeof(*nb));
+		if (nb == NULL)
+			return;
+		for (uint32_t i = 0; i < rt->ntx; i++) {
+			while (rt->tx[i]) {
+				struct ktext *t = rt->tx[i];
+				rt->tx[i] = t->next;
+				uint32_t b = (uint32_t)ktab_mix64((uint64_t)(uintptr_t)t->k) & (nn - 1);
+				t->next = nb[b];
+				nb[b] = t;
+			}
+		}
+		free(rt->tx);
+		rt->tx = nb;
+		rt->ntx = nn;
+	}
+	char s[KEY_MAX];
+	key_render(rk, s);
+	size_t n = strlen(s) + 1;
+	struct ktext *t = malloc(sizeof(*t) + n);
+	if (t == NULL)
+		return;
+	t->k = k;
+	memcpy(t->s, s, n);
+	uint32_t b = tx_bucket(rt, k);
+	t->next = rt->tx[b];
+	rt->tx[b] = t;
+	rt->ctx++;
+	k->flags |= KF_TEXT;
+}
+
+static void
+kent_key(const struct rtab *rt, const struct kent *k, char out[KEY_MAX])
+{
+	struct sb b;
+	sb_init(&b, out, KEY_MAX);
+	if (k->n.key.kind == K_ADDR || k->n.key.kind == K_PAIR4) {
+		render_bin(&k->n.key, &b);
+	} else {
+		const char *s = tx_get(rt, k);
+		sb_str(&b, s ? s : "?");
 	}
 }
 
@@ -397,30 +652,42 @@ flush_entry(struct rtab *rt, struct kent *k)
 {
 	if (k->suppressed == 0)
 		return;
-	char m[MSG_MAX];
+	char m[MSG_MAX], key[KEY_MAX];
 	uint64_t n = k->suppressed;
 	k->suppressed = 0;
-	snprintf(m, sizeof(m), "%llu further %s event%s for %s suppressed since the last alert",
-	    (unsigned long long)n, rt->name, n == 1 ? "" : "s", k->key);
+	kent_key(rt, k, key);
+	tx_del(rt, k);
+	struct sb b;
+	sb_init(&b, m, sizeof(m));
+	sb_u64(&b, n);
+	sb_cat(&b, " further ");
+	sb_cat(&b, rt->name);
+	sb_cat(&b, n == 1 ? " event for " : " events for ");
+	sb_cat(&b, key);
+	sb_cat(&b, " suppressed since the last alert");
 	/* Suppressed events are those of the last alert's kind: a raised
 	 * severity must not be reported lower at the flush. */
 	int sev = k->alerted ? k->sev : rt->c->severity;
-	emit(rt->e, rt, k->key, n, sev, m, NULL, NULL, NULL);
+	emit(rt->e, rt, key, n, sev, m, NULL, NULL, NULL);
 }
 
 static void
-kent_release(void *ud, struct ftab_node *n, enum ftab_why why)
+kent_release(void *ud, struct ktab_ent *n, enum ktab_why why)
 {
 	struct rtab *rt = ud;
 	struct kent *k = (struct kent *)n;
-	if (why == FTAB_EVICTED)
+	if (why == KTAB_EVICTED)
 		rt->e->st->table_evictions++;
-	if (why == FTAB_EVICTED || why == FTAB_EXPIRED)
+	if (why == KTAB_EVICTED || why == KTAB_EXPIRED)
 		flush_entry(rt, k);
-	free(k);
+	tx_del(rt, k);
+	if ((rt->kx == KX_WIN || rt->kx == KX_WIN_CROSSED) && (k->flags & KF_WIDE))
+		free(kwin(k)->wide);
+	else if (rt->kx == KX_USERS)
+		free(kusr(k)->more);
 }
 
-/* Releases inv and txn entries. */
+/* Releases inv entries. */
 static void
 plain_release(void *ud, struct ftab_node *n, enum ftab_why why)
 {
@@ -430,60 +697,165 @@ plain_release(void *ud, struct ftab_node *n, enum ftab_why why)
 	free(n);
 }
 
+static void
+txn_release(void *ud, struct ktab_ent *n, enum ktab_why why)
+{
+	struct rule_engine *e = ud;
+	if (why == KTAB_EVICTED)
+		e->st->table_evictions++;
+	free(((struct txn *)n)->user);
+}
+
 static int64_t
 max64(int64_t a, int64_t b)
 {
 	return a > b ? a : b;
 }
 
+static size_t
+kx_size(enum kx kx)
+{
+	switch (kx) {
+	case KX_WIN:
+		return sizeof(union win);
+	case KX_WIN_CROSSED:
+		return sizeof(struct kthresh);
+	case KX_USERS:
+		return sizeof(struct kusers);
+	default:
+		return 0;
+	}
+}
+
+static enum kx
+rule_kx(int id)
+{
+	switch (id) {
+	case R_FROM_FLOOD:
+	case R_SOURCE_FLOOD:
+	case R_INVITE_FLOOD:
+	case R_REGISTER_FLOOD:
+		return KX_WIN;
+	case R_AUTH_BRUTEFORCE:
+		return KX_WIN_CROSSED;
+	case R_USER_ENUMERATION:
+		return KX_USERS;
+	default:
+		return KX_NONE;
+	}
+}
+
 static int
 rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
-    const struct rule_common *c, uint32_t dcap)
+    const struct rule_common *c, uint32_t dcap, enum kx kx)
 {
 	rt->e = e;
 	rt->rule_id = id;
 	rt->name = name;
 	rt->c = c;
 	rt->dcap = dcap;
+	rt->kx = kx;
 	rt->idle = max64(c->window_ms, c->suppress_ms);
 	size_t cap = e->cfg->table_size ? e->cfg->table_size : TABLE_DEFAULT;
-	if (ftab_init(&rt->t, cap, kent_release, rt) != 0)
+	if (ktab_init(&rt->t, (uint32_t)cap, sizeof(struct kent) + kx_size(kx), kent_release, rt) != 0)
 		return -1;
 	rt->live = 1;
 	return 0;
 }
 
-/* Finds or creates the entry for k. */
-static struct kent *
-rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
+static void
+rtab_destroy(struct rtab *rt)
 {
-	ftab_expire(&rt->t, e->now, rt->idle);
-	struct kent *ke = (struct kent *)ftab_find(&rt->t, &k->fk);
+	if (!rt->live)
+		return;
+	ktab_destroy(&rt->t);
+	free(rt->tx);
+	rt->tx = NULL;
+	rt->ntx = rt->ctx = 0;
+}
+
+/* Finds or creates the entry for k.  *prev: when it was last used (now
+ * for a new entry). */
+static struct kent *
+rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *prev)
+{
+	struct kent *ke = (struct kent *)ktab_use(&rt->t, &k->k, e->now, rt->idle, prev);
 	if (ke) {
-		ftab_touch(&rt->t, &ke->n, e->now);
+		int64_t age = (int64_t)ke->alert_age + (e->now - *prev);
+		ke->alert_age = age < UINT32_MAX ? (uint32_t)age : UINT32_MAX;
 		return ke;
 	}
-	ke = malloc(sizeof(*ke) + rt->dcap * sizeof(struct dslot));
+	*prev = e->now;
+	ke = (struct kent *)ktab_insert(&rt->t, &k->k, e->now);
 	if (ke == NULL)
 		return NULL;
-	memset(ke, 0, sizeof(*ke));
-	ke->crossed = INT64_MIN;
-	ke->w.head = e->now / win_width(rt->c->window_ms);
-	for (uint32_t i = 0; i < rt->dcap; i++) {
-		ke->d[i].h = 0;
-		ke->d[i].t = INT64_MIN;
-	}
-	key_render(k, ke->key);
-	ke->n.key = k->fk;
-	ftab_insert(&rt->t, &ke->n, e->now);
+	if (rt->kx == KX_WIN_CROSSED)
+		kthr(ke)->crossed = INT64_MIN;
+	else if (rt->kx == KX_USERS)
+		kusr(ke)->d0.t = INT64_MIN;
 	return ke;
 }
 
 static struct kent *
 rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
 {
-	ftab_expire(&rt->t, e->now, rt->idle);
-	return (struct kent *)ftab_find(&rt->t, &k->fk);
+	ktab_expire(&rt->t, e->now, rt->idle);
+	return (struct kent *)ktab_find(&rt->t, &k->k);
+}
+
+/* Adds one event at now to k's window (last used at prev) and returns the
+ * events within the window. */
+static uint64_t
+win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width)
+{
+	union win *w = kwin(k);
+	int64_t head = prev / width, s = now / width;
+	if (k->flags & KF_WIDE) {
+		struct wwin *ww = w->wide;
+		if (s - head >= WIN_SLOTS) {
+			memset(ww->n, 0, sizeof(ww->n));
+			ww->sum = 0;
+		} else {
+			for (int64_t i = head + 1; i <= s; i++) {
+				ww->sum -= ww->n[i % WIN_SLOTS];
+				ww->n[i % WIN_SLOTS] = 0;
+			}
+		}
+		/* A packet stamped earlier than the newest one (capture
+		 * reordering) joins the newest sub-bucket: packet time only
+		 * moves forward for the tables, so s is the newest. */
+		uint32_t *c = &ww->n[s % WIN_SLOTS];
+		if (*c < UINT32_MAX) {
+			(*c)++;
+			ww->sum++;
+		}
+		return ww->sum;
+	}
+	if (s - head >= WIN_SLOTS) {
+		w->nib = 0;
+		k->wsum = 0;
+	} else {
+		for (int64_t i = head + 1; i <= s; i++) {
+			unsigned sh = (unsigned)(i % WIN_SLOTS) * 4;
+			k->wsum = (uint8_t)(k->wsum - ((w->nib >> sh) & NIB_MAX));
+			w->nib &= ~((uint64_t)NIB_MAX << sh);
+		}
+	}
+	unsigned sh = (unsigned)(s % WIN_SLOTS) * 4;
+	if (((w->nib >> sh) & NIB_MAX) < NIB_MAX) {
+		w->nib += (uint64_t)1 << sh;
+		return ++k->wsum;
+	}
+	struct wwin *ww = malloc(sizeof(*ww));
+	if (ww == NULL)
+		return k->wsum; /* no memory: the event is not counted */
+	for (unsigned i = 0; i < WIN_SLOTS; i++)
+		ww->n[i] = (uint32_t)((w->nib >> (i * 4)) & NIB_MAX);
+	ww->sum = k->wsum;
+	w->wide = ww;
+	k->flags |= KF_WIDE;
+	ww->n[s % WIN_SLOTS]++;
+	return ++ww->sum;
 }
 
 /*
@@ -491,24 +863,27 @@ rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
  * stands for, or 0 when the key alerted within the suppression window (the
  * event is then added to the next alert's count).  first: for thresholded
  * rules, the events in the window; it is the count when no earlier alert's
- * events can be among them.
+ * events can be among them.  rk: the key, kept as text while events are
+ * held back and the binary key cannot give it back.
  */
 static uint64_t
-decide(struct rule_engine *e, const struct rtab *rt, struct kent *k, uint64_t first)
+decide(struct rule_engine *e, struct rtab *rt, struct kent *k, const struct rkey *rk,
+    uint64_t first)
 {
-	int64_t now = e->now;
-	if (k->alerted && now - k->last_alert < (int64_t)rt->c->suppress_ms) {
-		k->suppressed++;
+	if (k->alerted && k->alert_age < rt->c->suppress_ms) {
+		if (k->suppressed++ == 0 && (rk->k.kind == K_TEXT || rk->k.kind == K_PAIR6))
+			tx_put(rt, k, rk);
 		e->st->suppressed++;
 		return 0;
 	}
 	uint64_t n = 1 + k->suppressed;
 	if (k->suppressed == 0 && first > 1 &&
-	    (!k->alerted || now - k->last_alert >= (int64_t)rt->c->window_ms))
+	    (!k->alerted || k->alert_age >= rt->c->window_ms))
 		n = first;
 	k->suppressed = 0;
+	tx_del(rt, k);
 	k->alerted = 1;
-	k->last_alert = now;
+	k->alert_age = 0;
 	return n;
 }
 
@@ -550,6 +925,7 @@ struct ctx {
 	int dom_done;
 	const struct domain_def *dom;
 	char src[INET6_ADDRSTRLEN];
+	char key[KEY_MAX]; /* the key of the alert being raised */
 };
 
 static const char *
@@ -604,7 +980,10 @@ what(char *buf, size_t cap, const struct sip_msg *m)
 {
 	if (m->is_request)
 		return excerpt(buf, cap, m->method_tok);
-	snprintf(buf, cap, "%u response", m->status);
+	struct sb b;
+	sb_init(&b, buf, cap);
+	sb_u64(&b, m->status);
+	sb_cat(&b, " response");
 	return buf;
 }
 
@@ -612,9 +991,13 @@ what(char *buf, size_t cap, const struct sip_msg *m)
 static uint64_t
 event(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out)
 {
-	struct kent *ke = rtab_get(x->e, rt, k);
+	int64_t prev;
+	struct kent *ke = rtab_get(x->e, rt, k, &prev);
 	*out = ke;
-	return ke ? decide(x->e, rt, ke, 1) : 0;
+	uint64_t n = ke ? decide(x->e, rt, ke, k, 1) : 0;
+	if (n)
+		key_render(k, x->key);
+	return n;
 }
 
 /* A thresholded event: counted in the window; its alert count once over
@@ -623,23 +1006,27 @@ static uint64_t
 thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
     uint64_t *inwin)
 {
-	struct kent *ke = rtab_get(x->e, rt, k);
+	int64_t prev;
+	struct kent *ke = rtab_get(x->e, rt, k, &prev);
 	*out = ke;
 	*inwin = 0;
 	if (ke == NULL)
 		return 0;
-	uint64_t c = win_add(&ke->w, x->e->now, win_width(rt->c->window_ms));
+	uint64_t c = win_add(ke, prev, x->e->now, win_width(rt->c->window_ms));
 	*inwin = c;
 	if (c <= rt->c->threshold)
 		return 0;
-	return decide(x->e, rt, ke, c);
+	uint64_t n = decide(x->e, rt, ke, k, c);
+	if (n)
+		key_render(k, x->key);
+	return n;
 }
 
 static void
 fire(struct ctx *x, struct rtab *rt, struct kent *ke, uint64_t n, int sev)
 {
 	ke->sev = (uint8_t)sev;
-	emit(x->e, rt, ke->key, n, sev, x->e->msg, x->p, x->m, x->s);
+	emit(x->e, rt, x->key, n, sev, x->e->msg, x->p, x->m, x->s);
 }
 
 #define SAY(x, ...) snprintf((x)->e->msg, MSG_MAX, __VA_ARGS__)
@@ -660,7 +1047,7 @@ r_unknown_source(struct ctx *x, struct rtab *rt)
 		return;
 	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, NULL, p->ipver, p->src);
+	key_addr(&k, 0, p->ipver, p->src);
 	uint64_t n = event(x, rt, &k, &ke);
 	if (n == 0)
 		return;
@@ -764,7 +1151,7 @@ r_from_flood(struct ctx *x, struct rtab *rt)
 	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
 	if (n == 0)
 		return;
-	say_flood(x, inwin, "dialog-opening requests from", ke->key, rt->c);
+	say_flood(x, inwin, "dialog-opening requests from", x->key, rt->c);
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -801,18 +1188,31 @@ r_cleartext(struct ctx *x, struct rtab *rt)
 	struct kent *ke;
 	/* Raised and plain events are keyed apart: a low-severity alert must
 	 * not hide a policy violation between the same peers. */
-	key_pair(&k, (uint16_t)(raised != 0), p->ipver, p->src, p->dst);
+	key_pair(x->e, &k, (uint16_t)(raised != 0), p->ipver, p->src, p->dst);
 	uint64_t n = event(x, rt, &k, &ke);
 	if (n == 0)
 		return;
 	int sev = rt->c->severity;
 	if (raised && sev < SEV_HIGH)
 		sev = SEV_HIGH;
+	/* The commonest alert: built without stdio. */
 	char w[32];
-	SAY(x, "SIP signalling in cleartext over %s between %s (%s)%s%s%s", transport_name(p),
-	    ke->key, what(w, sizeof(w), x->m),
-	    raised == 1 ? ", domain " : raised == 2 ? ", a network that requires TLS" : "",
-	    raised == 1 ? d->name : "", raised == 1 ? " requires TLS" : "");
+	struct sb b;
+	sb_init(&b, x->e->msg, MSG_MAX);
+	sb_cat(&b, "SIP signalling in cleartext over ");
+	sb_cat(&b, transport_name(p));
+	sb_cat(&b, " between ");
+	sb_cat(&b, x->key);
+	sb_cat(&b, " (");
+	sb_cat(&b, what(w, sizeof(w), x->m));
+	sb_cat(&b, ")");
+	if (raised == 1) {
+		sb_cat(&b, ", domain ");
+		sb_cat(&b, d->name);
+		sb_cat(&b, " requires TLS");
+	} else if (raised == 2) {
+		sb_cat(&b, ", a network that requires TLS");
+	}
 	fire(x, rt, ke, n, sev);
 }
 
@@ -845,7 +1245,7 @@ r_sdes(struct ctx *x, struct rtab *rt)
 	/* RFC 4568 section 8.1: SDES keys are only as safe as the signalling
 	 * that carries them. */
 	SAY(x, "SDP in cleartext %s from %s carries %u SDES key line(s) (a=crypto) for call %s",
-	    what(w, sizeof(w), x->m), src_str(x), s->sdp.crypto_total, ke->key);
+	    what(w, sizeof(w), x->m), src_str(x), s->sdp.crypto_total, x->key);
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -873,15 +1273,25 @@ r_cleartext_media(struct ctx *x, struct rtab *rt)
 	struct rkey k;
 	struct kent *ke;
 	const struct rule_pkt *p = x->p;
-	key_pair(&k, 0, p->ipver, p->src, p->dst);
+	key_pair(x->e, &k, 0, p->ipver, p->src, p->dst);
 	uint64_t n = event(x, rt, &k, &ke);
 	if (n == 0)
 		return;
 	char w[32], mt[16], pr[32], cid[64];
-	SAY(x, "%s between %s offers or answers plain RTP %s (%s) on port %u (call %s)",
-	    what(w, sizeof(w), x->m), ke->key, excerpt(mt, sizeof(mt), md->media),
-	    excerpt(pr, sizeof(pr), md->proto), md->port,
-	    excerpt(cid, sizeof(cid), x->s->call_id));
+	struct sb b;
+	sb_init(&b, x->e->msg, MSG_MAX);
+	sb_cat(&b, what(w, sizeof(w), x->m));
+	sb_cat(&b, " between ");
+	sb_cat(&b, x->key);
+	sb_cat(&b, " offers or answers plain RTP ");
+	sb_cat(&b, excerpt(mt, sizeof(mt), md->media));
+	sb_cat(&b, " (");
+	sb_cat(&b, excerpt(pr, sizeof(pr), md->proto));
+	sb_cat(&b, ") on port ");
+	sb_u64(&b, md->port);
+	sb_cat(&b, " (call ");
+	sb_cat(&b, excerpt(cid, sizeof(cid), x->s->call_id));
+	sb_cat(&b, ")");
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -897,15 +1307,22 @@ r_scanner(struct ctx *x, struct rtab *rt)
 		struct span v;
 	} h[4] = {
 		{ m->first[SIP_H_USER_AGENT] >= 0 ? "User-Agent" : "Server", x->s->user_agent },
-		{ "From", sip_hdr_get(m, SIP_H_FROM) },
-		{ "To", sip_hdr_get(m, SIP_H_TO) },
-		{ "Contact", sip_hdr_get(m, SIP_H_CONTACT) },
+		{ "From", { NULL, 0 } },
+		{ "To", { NULL, 0 } },
+		{ "Contact", { NULL, 0 } },
 	};
 	/* A response echoes the request's From and To (and its source is the
 	 * scanner's victim): only the responder's own Server header counts. */
 	int nh = m->is_request ? 4 : 1;
+	if (m->is_request) {
+		h[1].v = sip_hdr_get(m, SIP_H_FROM);
+		h[2].v = sip_hdr_get(m, SIP_H_TO);
+		h[3].v = sip_hdr_get(m, SIP_H_CONTACT);
+	}
 	for (int i = 0; i < nh; i++) {
 		if (h[i].v.p == NULL)
+			continue;
+		if (x->e->scan_lit && !litscan_maybe(x->e->scan_lit, h[i].v.p, h[i].v.len))
 			continue;
 		if (x->e->scan_any) {
 			uint64_t lim = pattern_limit_hits();
@@ -918,7 +1335,7 @@ r_scanner(struct ctx *x, struct rtab *rt)
 			continue;
 		struct rkey k;
 		struct kent *ke;
-		key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+		key_addr(&k, 0, x->p->ipver, x->p->src);
 		uint64_t n = event(x, rt, &k, &ke);
 		if (n == 0)
 			return;
@@ -937,11 +1354,11 @@ r_src_count(struct ctx *x, struct rtab *rt, const char *noun)
 	struct rkey k;
 	struct kent *ke;
 	uint64_t inwin;
-	key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+	key_addr(&k, 0, x->p->ipver, x->p->src);
 	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
 	if (n == 0)
 		return;
-	say_flood(x, inwin, noun, ke->key, rt->c);
+	say_flood(x, inwin, noun, x->key, rt->c);
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -961,7 +1378,7 @@ r_invite_flood(struct ctx *x, struct rtab *rt)
 	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
 	if (n == 0)
 		return;
-	say_flood(x, inwin, "dialog-opening INVITEs to", ke->key, rt->c);
+	say_flood(x, inwin, "dialog-opening INVITEs to", x->key, rt->c);
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -969,20 +1386,21 @@ r_invite_flood(struct ctx *x, struct rtab *rt)
  * number and CSeq method (a response echoes all three, RFC 3261 section
  * 8.2.6.2).  -1 when the message lacks one. */
 static int
-txn_key(struct ctx *x, struct ftab_key *fk)
+txn_key(struct ctx *x, struct ktab_key *k)
 {
 	const struct sip_summary *s = x->s;
 	if (!s->has_cseq || s->call_id.len == 0 || s->cseq_method.len == 0)
 		return -1;
+	/* One 128-bit identity of the three: the Call-ID's hash, with the
+	 * CSeq number mixed in, seeds the method's. */
 	uint64_t h[2];
-	memset(fk, 0, sizeof(*fk));
 	hash128(x->e->seed, s->call_id.p, s->call_id.len, h);
-	memcpy(fk->a, h, sizeof(h));
+	h[0] ^= ktab_mix64((uint64_t)s->cseq + 0x9e3779b97f4a7c15ULL);
+	h[1] += s->cseq;
 	/* Methods are case-sensitive (RFC 3261 section 7.1). */
-	hash128(x->e->seed, s->cseq_method.p, s->cseq_method.len, h);
-	memcpy(fk->b, h, sizeof(h));
-	fk->pa = (uint16_t)(s->cseq & 0xffff);
-	fk->pb = (uint16_t)(s->cseq >> 16);
+	hash128(h, s->cseq_method.p, s->cseq_method.len, h);
+	memset(k, 0, sizeof(*k));
+	memcpy(k->id, h, sizeof(h));
 	return 0;
 }
 
@@ -1005,43 +1423,45 @@ r_txn_track(struct ctx *x)
 	/* ACK and CANCEL are never challenged (RFC 3261 section 22.1). */
 	if (m->method == SIP_M_ACK || m->method == SIP_M_CANCEL)
 		return;
-	struct ftab_key fk;
+	struct ktab_key fk;
 	if (txn_key(x, &fk) != 0)
 		return;
-	ftab_expire(&e->txn, e->now, TXN_KEEP_MS);
-	struct txn *t = (struct txn *)ftab_find(&e->txn, &fk);
+	ktab_expire(&e->txn, e->now, TXN_KEEP_MS);
+	struct txn *t = (struct txn *)ktab_find(&e->txn, &fk);
 	uint64_t br = branch_hash(x);
 	if (t == NULL) {
-		t = calloc(1, sizeof(*t));
+		t = (struct txn *)ktab_insert(&e->txn, &fk, e->now);
 		if (t == NULL)
 			return;
-		t->n.key = fk;
 		t->branch = br;
-		ftab_insert(&e->txn, &t->n, e->now);
 	} else {
-		ftab_touch(&e->txn, &t->n, e->now);
+		ktab_touch(&e->txn, &t->n, e->now);
 		/* A new branch under the same CSeq is a new transaction, not a
 		 * retransmission: svcrack sends every guess with one CSeq. */
 		if (t->branch != br) {
 			t->branch = br;
 			t->creds = 0;
 			t->final = 0;
-			t->user[0] = '\0';
+			free(t->user);
+			t->user = NULL;
 		}
 	}
 	if (m->first[SIP_H_AUTHORIZATION] < 0 && m->first[SIP_H_PROXY_AUTHORIZATION] < 0)
 		return;
 	t->creds = 1;
-	if (t->user[0] == '\0' && s->has_auth && s->auth.scheme == SIP_AUTH_DIGEST &&
+	if (t->user == NULL && s->has_auth && s->auth.scheme == SIP_AUTH_DIGEST &&
 	    s->auth.username.len) {
 		/* As identity-mismatch: "user@realm" names user. */
 		struct span u = s->auth.username;
 		const char *at = memchr(u.p, '@', u.len);
 		if (at)
 			u.len = (uint32_t)(at - u.p);
+		char ub[TXN_USER];
 		struct sb b;
-		sb_init(&b, t->user, sizeof(t->user));
+		sb_init(&b, ub, sizeof(ub));
 		sb_span(&b, u);
+		if (b.n)
+			t->user = strdup(ub); /* without memory: user unknown */
 	}
 }
 
@@ -1051,11 +1471,11 @@ static struct txn *
 txn_find(struct ctx *x)
 {
 	struct rule_engine *e = x->e;
-	struct ftab_key fk;
+	struct ktab_key fk;
 	if (!e->txn_live || txn_key(x, &fk) != 0)
 		return NULL;
-	ftab_expire(&e->txn, e->now, TXN_KEEP_MS);
-	return (struct txn *)ftab_find(&e->txn, &fk);
+	ktab_expire(&e->txn, e->now, TXN_KEEP_MS);
+	return (struct txn *)ktab_find(&e->txn, &fk);
 }
 
 /* 1 when this final response repeats one already seen for the same
@@ -1085,7 +1505,7 @@ bf_user_key(struct ctx *x, struct rkey *k, const struct txn *t)
 	struct sb b;
 	sb_init(&b, k->txt, sizeof(k->txt));
 	sb_str(&b, "user ");
-	if (t && t->user[0])
+	if (t && t->user)
 		sb_str(&b, t->user);
 	else
 		sb_span(&b, s->to.uri.user);
@@ -1099,19 +1519,21 @@ static void
 bf_count(struct ctx *x, struct rtab *rt, const struct rkey *k)
 {
 	const struct rule_common *c = &x->e->cfg->r[R_AUTH_BRUTEFORCE];
-	struct kent *ke = rtab_get(x->e, rt, k);
+	int64_t prev;
+	struct kent *ke = rtab_get(x->e, rt, k, &prev);
 	if (ke == NULL)
 		return;
-	uint64_t inwin = win_add(&ke->w, x->e->now, win_width(c->window_ms));
+	uint64_t inwin = win_add(ke, prev, x->e->now, win_width(c->window_ms));
 	if (inwin <= c->threshold)
 		return;
-	ke->crossed = x->e->now;
+	kthr(ke)->crossed = x->e->now;
 	if (!c->enabled)
 		return;
-	uint64_t n = decide(x->e, rt, ke, inwin);
+	uint64_t n = decide(x->e, rt, ke, k, inwin);
 	if (n == 0)
 		return;
-	say_flood(x, inwin, "authentication failures (401/403/407) for", ke->key, c);
+	key_render(k, x->key);
+	say_flood(x, inwin, "authentication failures (401/403/407) for", x->key, c);
 	fire(x, rt, ke, n, c->severity);
 }
 
@@ -1138,7 +1560,7 @@ r_auth_failure(struct ctx *x)
 	}
 	struct rkey k;
 	/* The client is where the failure response goes. */
-	key_addr(&k, 2, "src ", x->p->ipver, x->p->dst);
+	key_addr(&k, TAG_SRC, x->p->ipver, x->p->dst);
 	bf_count(x, rt, &k);
 	if (bf_user_key(x, &k, t) == 0)
 		bf_count(x, rt, &k);
@@ -1161,10 +1583,10 @@ r_auth_breach(struct ctx *x, struct rtab *rt)
 	int nk = 0;
 	if (bf_user_key(x, &k[nk], t) == 0)
 		nk++;
-	key_addr(&k[nk++], 2, "src ", x->p->ipver, x->p->dst);
+	key_addr(&k[nk++], TAG_SRC, x->p->ipver, x->p->dst);
 	for (int i = 0; i < nk; i++) {
 		struct kent *b = rtab_peek(x->e, bt, &k[i]);
-		if (b == NULL || b->crossed == INT64_MIN || x->e->now - b->crossed > since)
+		if (b == NULL || kthr(b)->crossed == INT64_MIN || x->e->now - kthr(b)->crossed > since)
 			continue;
 		struct kent *ke;
 		uint64_t n = event(x, rt, &k[i], &ke);
@@ -1176,7 +1598,7 @@ r_auth_breach(struct ctx *x, struct rtab *rt)
 		sb_userhost(&sb, &s->to.uri);
 		SAY(x, "%u to %s for %s (client %s) after an authentication brute-force run against %s",
 		    x->m->status, excerpt(cm, sizeof(cm), s->cseq_method), ua,
-		    addr_str(cl, x->p->ipver, x->p->dst), ke->key);
+		    addr_str(cl, x->p->ipver, x->p->dst), x->key);
 		fire(x, rt, ke, n, rt->c->severity);
 		return;
 	}
@@ -1189,8 +1611,9 @@ r_user_enum(struct ctx *x, struct rtab *rt)
 	if (!s->has_to)
 		return;
 	struct rkey k;
-	key_addr(&k, 0, NULL, x->p->ipver, x->p->dst);
-	struct kent *ke = rtab_get(x->e, rt, &k);
+	key_addr(&k, 0, x->p->ipver, x->p->dst);
+	int64_t prev;
+	struct kent *ke = rtab_get(x->e, rt, &k, &prev);
 	if (ke == NULL)
 		return;
 	char ub[KEY_MAX];
@@ -1201,32 +1624,50 @@ r_user_enum(struct ctx *x, struct rtab *rt)
 	hash128(x->e->seed, b.p, b.n, h);
 	int64_t now = x->e->now, horizon = now - (int64_t)rt->c->window_ms;
 	uint32_t live = 0;
-	int found = -1, freei = -1;
+	struct kusers *u = kusr(ke);
+	struct dslot *found = NULL, *freed = NULL;
+	int grow = 0;
+	/* Slot 0 lives in the entry; the other dcap - 1 are allocated when a
+	 * second user needs one (most clients only ever try their own). */
 	for (uint32_t i = 0; i < rt->dcap; i++) {
-		if (ke->d[i].t > horizon) {
+		if (i > 0 && u->more == NULL) {
+			grow = freed == NULL && found == NULL;
+			break;
+		}
+		struct dslot *d = i == 0 ? &u->d0 : &u->more[i - 1];
+		if (d->t > horizon) {
 			live++;
-			if (ke->d[i].h == h[0])
-				found = (int)i;
-		} else if (freei < 0) {
-			freei = (int)i;
+			if (d->h == h[0])
+				found = d;
+		} else if (freed == NULL) {
+			freed = d;
 		}
 	}
-	if (found >= 0) {
-		ke->d[found].t = now;
-	} else if (freei >= 0) {
-		ke->d[freei].h = h[0];
-		ke->d[freei].t = now;
+	if (grow) {
+		u->more = malloc((rt->dcap - 1) * sizeof(*u->more));
+		if (u->more == NULL)
+			return;
+		for (uint32_t i = 0; i + 1 < rt->dcap; i++)
+			u->more[i].t = INT64_MIN;
+		freed = &u->more[0];
+	}
+	if (found) {
+		found->t = now;
+	} else if (freed) {
+		freed->h = h[0];
+		freed->t = now;
 		live++;
 	}
 	/* else: threshold + 1 distinct users are live, the most that matters. */
 	if (live <= rt->c->threshold)
 		return;
-	uint64_t n = decide(x->e, rt, ke, live);
+	uint64_t n = decide(x->e, rt, ke, &k, live);
 	if (n == 0)
 		return;
+	key_render(&k, x->key);
 	char d[24];
 	SAY(x, "%s received failure responses (401/403/404/407) for %u distinct users within %s (threshold %u)",
-	    ke->key, live, dur_str(d, rt->c->window_ms), rt->c->threshold);
+	    x->key, live, dur_str(d, rt->c->window_ms), rt->c->threshold);
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -1299,7 +1740,7 @@ r_unauth_call(struct ctx *x, struct rtab *rt)
 		return;
 	char rs[48];
 	SAY(x, "INVITE for call %s to domain %s (which requires authentication) answered %u %s without a challenge or credentials",
-	    ke->key, v->domain, st, excerpt(rs, sizeof(rs), x->m->reason));
+	    x->key, v->domain, st, excerpt(rs, sizeof(rs), x->m->reason));
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -1374,7 +1815,7 @@ r_weak_auth(struct ctx *x, struct rtab *rt)
 		return;
 	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+	key_addr(&k, 0, x->p->ipver, x->p->src);
 	uint64_t n = event(x, rt, &k, &ke);
 	if (n == 0)
 		return;
@@ -1396,7 +1837,7 @@ r_malformed(struct ctx *x, struct rtab *rt)
 	uint64_t an = x->s->anomalies;
 	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+	key_addr(&k, 0, x->p->ipver, x->p->src);
 	uint64_t n = event(x, rt, &k, &ke);
 	if (n == 0)
 		return;
@@ -1470,7 +1911,7 @@ r_customs(struct ctx *x)
 		struct rkey k;
 		struct kent *ke;
 		uint64_t n, inwin = 1;
-		key_addr(&k, 0, NULL, x->p->ipver, x->p->src);
+		key_addr(&k, 0, x->p->ipver, x->p->src);
 		if (cd->c.threshold > 1)
 			n = thresh(x, rt, &k, &ke, &inwin);
 		else
@@ -1496,7 +1937,15 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
     const struct sip_msg *msg, const struct sip_summary *sum)
 {
 	struct rtab *rt;
-	struct ctx x = { .e = e, .p = p, .m = msg, .s = sum };
+	struct ctx x;
+	/* Field by field: the text buffers need no clearing. */
+	x.e = e;
+	x.p = p;
+	x.m = msg;
+	x.s = sum;
+	x.dom_done = 0;
+	x.dom = NULL;
+	x.src[0] = '\0';
 	int64_t now = (int64_t)p->ts.tv_sec * 1000 + p->ts.tv_usec / 1000;
 	if (now < 0)
 		now = 0;
@@ -1569,7 +2018,7 @@ flush_table(struct rtab *rt)
 {
 	if (!rt->live)
 		return;
-	for (struct ftab_node *n = rt->t.lru.lprev; n != &rt->t.lru; n = n->lprev)
+	for (struct ktab_ent *n = ktab_oldest(&rt->t); n; n = ktab_newer(&rt->t, n))
 		flush_entry(rt, (struct kent *)n);
 }
 
@@ -1595,16 +2044,15 @@ rule_engine_free(struct rule_engine *e)
 	if (e == NULL)
 		return;
 	for (int i = 0; i < R__COUNT; i++)
-		if (e->rt[i].live)
-			ftab_destroy(&e->rt[i].t);
+		rtab_destroy(&e->rt[i]);
 	for (size_t i = 0; e->crt && i < e->cfg->n_customs; i++)
-		if (e->crt[i].live)
-			ftab_destroy(&e->crt[i].t);
+		rtab_destroy(&e->crt[i]);
 	if (e->inv_live)
 		ftab_destroy(&e->inv);
 	if (e->txn_live)
-		ftab_destroy(&e->txn);
+		ktab_destroy(&e->txn);
 	pattern_free(e->scan_any);
+	litscan_free(e->scan_lit);
 	free(e->crt);
 	free(e->cinfo);
 	free(e->dom_len);
@@ -1676,13 +2124,15 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 		goto oom;
 	if (getrandom(e->seed, sizeof(e->seed), GRND_NONBLOCK) != sizeof(e->seed)) {
 		e->seed[0] = (uint64_t)(uintptr_t)e ^ 0x6a09e667f3bcc908ULL;
-		e->seed[1] = ftab_mix64(e->seed[0] + 0xbb67ae8584caa73bULL);
+		e->seed[1] = ktab_mix64(e->seed[0] + 0xbb67ae8584caa73bULL);
 	}
 	e->plh_base = pattern_limit_hits();
 	for (size_t i = 0; i < cfg->n_domains; i++)
 		e->dom_len[i] = cfg->domains[i].name ? strlen(cfg->domains[i].name) : 0;
 	if (cfg->r[R_SCANNER].enabled && cfg->scanner.n > 1)
 		e->scan_any = scanner_prefilter(&cfg->scanner);
+	if (cfg->r[R_SCANNER].enabled)
+		e->scan_lit = litscan_new(&cfg->scanner);
 
 	for (int i = 0; i < R__COUNT; i++) {
 		const struct rule_common *c = &cfg->r[i];
@@ -1698,12 +2148,12 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 		 * at worst (a threshold of 4096 or more then never fires). */
 		if (i == R_USER_ENUMERATION)
 			dcap = c->threshold < 4096 ? c->threshold + 1 : 4096;
-		if (rtab_init(e, &e->rt[i], i, rule_names[i], c, dcap) != 0)
+		if (rtab_init(e, &e->rt[i], i, rule_names[i], c, dcap, rule_kx(i)) != 0)
 			goto oom;
 		if (i == R_AUTH_BRUTEFORCE) {
 			e->rt[i].idle = max64(e->rt[i].idle, cfg->r[R_AUTH_BREACH].window_ms);
 			size_t cap = cfg->table_size ? cfg->table_size : TABLE_DEFAULT;
-			if (ftab_init(&e->txn, cap, plain_release, e) != 0)
+			if (ktab_init(&e->txn, (uint32_t)cap, sizeof(struct txn), txn_release, e) != 0)
 				goto oom;
 			e->txn_live = 1;
 		}
@@ -1740,7 +2190,8 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 			e->cinfo[i].hdr_id = (uint16_t)sip_hdr_lookup(hn);
 			e->cinfo[i].name_len = hn.len;
 		}
-		if (rtab_init(e, &e->crt[i], -1, cd->name, &cd->c, 0) != 0)
+		if (rtab_init(e, &e->crt[i], -1, cd->name, &cd->c, 0,
+		        cd->c.threshold > 1 ? KX_WIN : KX_NONE) != 0)
 			goto oom;
 		e->any_custom = 1;
 	}
@@ -1848,18 +2299,33 @@ custom_eq(const struct custom_def *a, const struct custom_def *b)
 	    str_eq(pattern_source(a->re), pattern_source(b->re)) && common_eq(&a->c, &b->c);
 }
 
+/* Exchanges the entries (and the key texts they keep) of two tables of
+ * the same layout. */
+static void
+rtab_swap_entries(struct rtab *a, struct rtab *b)
+{
+	struct rtab t = *a;
+	ktab_swap(&a->t, &b->t);
+	a->t.ud = a;
+	b->t.ud = b;
+	a->tx = b->tx, a->ntx = b->ntx, a->ctx = b->ctx;
+	b->tx = t.tx, b->ntx = t.ntx, b->ctx = t.ctx;
+}
+
 /* Exchanges two rule tables, each staying with its engine. */
 static void
 rtab_swap(struct rtab *a, struct rtab *b)
 {
 	struct rtab ta = *a, tb = *b;
-	ftab_swap(&a->t, &b->t);
+	ktab_swap(&a->t, &b->t);
 	a->t.ud = a;
 	b->t.ud = b;
 	a->live = tb.live, a->rule_id = tb.rule_id, a->name = tb.name;
-	a->c = tb.c, a->idle = tb.idle, a->dcap = tb.dcap;
+	a->c = tb.c, a->idle = tb.idle, a->dcap = tb.dcap, a->kx = tb.kx;
+	a->tx = tb.tx, a->ntx = tb.ntx, a->ctx = tb.ctx;
 	b->live = ta.live, b->rule_id = ta.rule_id, b->name = ta.name;
-	b->c = ta.c, b->idle = ta.idle, b->dcap = ta.dcap;
+	b->c = ta.c, b->idle = ta.idle, b->dcap = ta.dcap, b->kx = ta.kx;
+	b->tx = ta.tx, b->ntx = ta.ntx, b->ctx = ta.ctx;
 }
 
 static void
@@ -1922,9 +2388,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 			continue;
 		}
 		taken[i] = 1;
-		ftab_swap(&e->crt[i].t, &n->crt[j].t);
-		e->crt[i].t.ud = &e->crt[i];
-		n->crt[j].t.ud = &n->crt[j];
+		rtab_swap_entries(&e->crt[i], &n->crt[j]);
 	}
 	for (size_t i = 0; i < oc->n_customs; i++) {
 		if (taken[i] || !e->crt[i].live)
@@ -1942,7 +2406,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 	/* The request and INVITE tables hold no settings, only recent
 	 * transactions: kept whenever both configurations have them. */
 	if (!(same_size && e->txn_live && n->txn_live)) {
-		ftab_swap(&e->txn, &n->txn);
+		ktab_swap(&e->txn, &n->txn);
 		int t = e->txn_live;
 		e->txn_live = n->txn_live;
 		n->txn_live = t;
@@ -1965,6 +2429,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 	SWAP(cinfo);
 	SWAP(dom_len);
 	SWAP(scan_any);
+	SWAP(scan_lit);
 	SWAP(us_live);
 	SWAP(du_live);
 	SWAP(any_custom);

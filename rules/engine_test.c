@@ -1195,3 +1195,95 @@ Test(engine, long_keys_truncated)
 	cr_expect_eq(strlen(got[0].key), 127u);
 	cr_expect_eq(strspn(got[0].key, "7"), 127u);
 }
+
+/* Keys are kept in binary (address keys) or as a hash (text and IPv6
+ * pair keys, whose text is kept only while events are held back): the
+ * flush of held-back events, at finish or on eviction, names the same key
+ * as the alert did. */
+Test(engine, held_back_keys_keep_their_text)
+{
+	add(&cfg.du_deny, "^sip:00");
+	rule_on(R_DISALLOWED_URI, 0, 0, 60000);
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	rule_on(R_SCANNER, 0, 0, 60000);
+	add(&cfg.scanner, "scan");
+	start();
+	char ru[300];
+	memcpy(ru, "sip:00", 6);
+	memset(ru + 6, '5', 200);
+	memcpy(ru + 206, "@X.example", 11);
+	const char *a6 = "2001:db8::1", *b6 = "2001:db8::2";
+	for (int i = 0; i < 3; i++)
+		feed(1000 + i, b6, a6, (struct m){ .method = "INVITE", .ruri = ru,
+		    .extra = "User-Agent: scan\r\n" });
+	cr_assert_eq(ngot, 3);
+	char du[160], ct[160], sc[160];
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(got[i].rule, "disallowed-uri") == 0)
+			snprintf(du, sizeof(du), "%s", got[i].key);
+		else if (strcmp(got[i].rule, "cleartext-signalling") == 0)
+			snprintf(ct, sizeof(ct), "%s", got[i].key);
+		else
+			snprintf(sc, sizeof(sc), "%s", got[i].key);
+	}
+	cr_expect_eq(strlen(du), 127u, "text keys are cut at 127 bytes");
+	cr_expect_str_eq(ct, "2001:db8::1 <-> 2001:db8::2");
+	cr_expect_str_eq(sc, "2001:db8::2");
+	rule_engine_finish(eng);
+	cr_assert_eq(ngot, 6);
+	for (int i = 3; i < 6; i++) {
+		const char *want = strcmp(got[i].rule, "disallowed-uri") == 0 ? du
+		    : strcmp(got[i].rule, "cleartext-signalling") == 0 ? ct : sc;
+		cr_expect_eq(got[i].count, 2u, "%s", got[i].rule);
+		cr_expect_str_eq(got[i].key, want, "%s", got[i].rule);
+		char msg[400];
+		snprintf(msg, sizeof(msg), "2 further %s events for %s suppressed since the last alert",
+		    got[i].rule, want);
+		cr_expect_str_eq(got[i].msg, msg);
+	}
+}
+
+Test(engine, held_back_text_key_on_eviction)
+{
+	cfg.table_size = 2;
+	add(&cfg.du_deny, "^sip:00");
+	rule_on(R_DISALLOWED_URI, 0, 0, 60000);
+	start();
+	feed(1000, A, B, (struct m){ .method = "INVITE", .ruri = "sip:001@x" });
+	feed(1001, A, B, (struct m){ .method = "INVITE", .ruri = "sip:001@x" });
+	feed(1002, A, B, (struct m){ .method = "INVITE", .ruri = "sip:002@x" });
+	feed(1003, A, B, (struct m){ .method = "INVITE", .ruri = "sip:003@x" });
+	cr_assert_eq(ngot, 4);
+	EXPECT_ALERT(0, "disallowed-uri", 1, "sip:001@x");
+	EXPECT_ALERT(1, "disallowed-uri", 1, "sip:002@x");
+	EXPECT_ALERT(2, "disallowed-uri", 1, "sip:001@x");
+	cr_expect_str_eq(got[2].msg, "1 further disallowed-uri event for sip:001@x suppressed since the last alert");
+	EXPECT_ALERT(3, "disallowed-uri", 1, "sip:003@x");
+	cr_expect_eq(rule_engine_stats(eng)->table_evictions, 1u);
+}
+
+/* Window counters start at 4 bits: a sub-bucket past 15 events moves to
+ * 32-bit counters without losing one. */
+Test(engine, window_counts_past_fifteen_per_slot)
+{
+	rule_on(R_SOURCE_FLOOD, 40, 16000, 60000);
+	start();
+	for (int i = 0; i < 20; i++)
+		feed(1000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	for (int i = 0; i < 20; i++)
+		feed(2000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 0);
+	feed(2000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 1);
+	EXPECT_ALERT(0, "source-flood", 41, A);
+	cr_expect_str_eq(got[0].msg, "41 requests from 10.0.0.1 within 16s (threshold 40)");
+	/* 16 s later the first sub-bucket (20) has left the window and the
+	 * second (21) not: 19 more make 40, at the threshold; one more is
+	 * over it (and suppressed). */
+	for (int i = 0; i < 19; i++)
+		feed(17000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(rule_engine_stats(eng)->suppressed, 0u);
+	feed(17000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 1);
+	cr_expect_eq(rule_engine_stats(eng)->suppressed, 1u);
+}

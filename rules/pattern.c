@@ -19,6 +19,7 @@ struct pattern {
 	pcre2_match_data *md;    /* reused: one match at a time per pattern */
 	pcre2_match_context *mc; /* carries the match and depth limits */
 	char *src;
+	int jit;                 /* JIT-compiled: matched by pcre2_jit_match */
 };
 
 static _Atomic uint64_t limit_hits;
@@ -73,7 +74,7 @@ pattern_compile(const char *re, unsigned flags, char *err, size_t errlen)
 	}
 	/* JIT is an optimisation: where the platform lacks it the interpreter
 	 * gives the same results, so a JIT failure is not an error. */
-	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
 	p->md = pcre2_match_data_create_from_pattern(p->code, NULL);
 	p->mc = pcre2_match_context_create(NULL);
 	p->src = strdup(re);
@@ -100,7 +101,12 @@ pattern_match(struct pattern *p, const char *s, size_t len)
 		return 0;
 	if (s == NULL)
 		s = "";
-	rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mc);
+	/* pcre2_jit_match is the same match without pcre2_match's argument
+	 * checks, which cost as much as a short header's match. */
+	if (p->jit)
+		rc = pcre2_jit_match(p->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mc);
+	else
+		rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mc);
 	if (rc >= 0)
 		return 1;
 	switch (rc) {

@@ -2,7 +2,7 @@
  * rules.h - the rule engine: parsed SIP messages in, alerts out.
  *
  * Every counter, window and dialog the rules keep lives in a bounded table
- * (rules/flowtab.h) with LRU eviction; evictions are counted.  All time is
+ * (rules/ktab.h) with LRU eviction; evictions are counted.  All time is
  * packet time.  Alerts are suppressed per rule and key: one alert per
  * suppression window, carrying how many events it stands for.
  */

@@ -1,0 +1,107 @@
+/*
+ * ktab.h - the rule engine's bounded tables: a hash table with LRU
+ * eviction and idle expiry by packet time, as rules/flowtab.h, laid out
+ * for hundreds of thousands of small entries.
+ *
+ * Entries are fixed-size records (a header, then the user's payload) kept
+ * in chunks of KTAB_CHUNK records and linked by 32-bit record numbers, so
+ * an entry costs its own bytes and nothing more: no malloc per entry, no
+ * pointers in the links, and a released record is reused by the next
+ * insertion.  Memory grows with the entries actually held (chunks and
+ * buckets are added as the count grows), never beyond what the cap needs.
+ * Keys are 20-byte values hashed with a per-process random seed.
+ */
+#ifndef SIPWATCH_KTAB_H
+#define SIPWATCH_KTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KTAB_CHUNK 1024 /* records per chunk */
+
+struct ktab_key {
+	uint8_t id[16]; /* an address, two IPv4 addresses, or a 128-bit hash */
+	uint8_t kind, ver;
+	uint16_t tag;
+};
+
+/* The first member of every entry. */
+struct ktab_ent {
+	uint32_t hnext;      /* record number of the next in the bucket; 0 none */
+	uint32_t prev, next; /* LRU neighbours: prev is more recent */
+	struct ktab_key key;
+	int64_t last;        /* packet time of the last use */
+};
+
+enum ktab_why { KTAB_EVICTED, KTAB_EXPIRED, KTAB_REMOVED, KTAB_CLEARED };
+
+/* Called when the table lets go of an entry, before its record is reused;
+ * the callee frees what the payload owns. */
+typedef void (*ktab_release_fn)(void *ud, struct ktab_ent *e, enum ktab_why why);
+
+struct ktab {
+	uint32_t *buckets;   /* record numbers; 0 empty */
+	uint32_t nbuckets;   /* power of two */
+	uint32_t count, cap;
+	uint32_t esize;      /* bytes per record */
+	uint32_t used;       /* records ever handed out (numbered 1..used) */
+	uint32_t freelist;   /* released records, linked through hnext */
+	uint32_t mru, lru;   /* ends of the LRU list; 0 when empty */
+	unsigned char **chunks;
+	uint32_t nchunks;
+	ktab_release_fn release;
+	void *ud;
+	uint64_t evictions, expirations, peak;
+};
+
+/*
+ * cap >= 1 entries of esize bytes (>= sizeof(struct ktab_ent), a multiple
+ * of 8).  Nothing is allocated for the entries yet.  Returns 0, or -1 when
+ * out of memory.
+ */
+int ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release, void *ud);
+/* Releases every entry (KTAB_CLEARED) and frees the table's memory. */
+void ktab_destroy(struct ktab *t);
+/* MurmurHash3's 64-bit finaliser (as ftab_mix64), inline: the rule
+ * engine hashes every key it looks up. */
+static inline uint64_t
+ktab_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+struct ktab_ent *ktab_find(const struct ktab *t, const struct ktab_key *k);
+/*
+ * Adds an entry for k (not present), evicting the least recently used one
+ * first when the table is full; its payload is zeroed and it is marked
+ * used at time now.  NULL when out of memory.  A pointer to an entry stays
+ * valid until the entry is released.
+ */
+struct ktab_ent *ktab_insert(struct ktab *t, const struct ktab_key *k, int64_t now);
+/* Marks e most recently used at time now. */
+void ktab_touch(struct ktab *t, struct ktab_ent *e, int64_t now);
+/* Unlinks e and releases it with KTAB_REMOVED. */
+void ktab_remove(struct ktab *t, struct ktab_ent *e);
+/* Releases (KTAB_EXPIRED) entries idle for more than idle. */
+void ktab_expire(struct ktab *t, int64_t now, int64_t idle);
+/* ktab_expire, ktab_find and, when found, ktab_touch in one call; *prev:
+ * the entry's time of last use before this one. */
+struct ktab_ent *ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
+    int64_t *prev);
+/* The least recently used entry, and the next more recent one; NULL at
+ * the end. */
+struct ktab_ent *ktab_oldest(const struct ktab *t);
+struct ktab_ent *ktab_newer(const struct ktab *t, const struct ktab_ent *e);
+/* Exchanges the contents of two tables (entries stay where they are, so
+ * pointers to them stay valid).  Callers whose ud names the owner set it
+ * again after. */
+void ktab_swap(struct ktab *a, struct ktab *b);
+/* Bytes held for entries, buckets and chunk list. */
+size_t ktab_bytes(const struct ktab *t);
+
+#endif

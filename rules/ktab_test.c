@@ -1,0 +1,159 @@
+/*
+ * ktab_test.c - Criterion tests for ktab.c: look-ups, LRU order,
+ * eviction and expiry with their release reasons, record reuse, growth
+ * past one chunk and the first buckets, iteration, swap, and memory that
+ * follows the entries held.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "rules/ktab.h"
+
+struct ent {
+	struct ktab_ent n;
+	uint64_t v;
+};
+
+struct log {
+	int released[4]; /* by enum ktab_why */
+	uint64_t last_v;
+};
+
+static void
+rel(void *ud, struct ktab_ent *e, enum ktab_why why)
+{
+	struct log *l = ud;
+	l->released[why]++;
+	l->last_v = ((struct ent *)e)->v;
+}
+
+static struct ktab_key
+key(uint32_t i)
+{
+	struct ktab_key k;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.id, &i, sizeof(i));
+	k.kind = 2;
+	k.ver = 4;
+	return k;
+}
+
+static struct ent *
+put(struct ktab *t, uint32_t i, int64_t now)
+{
+	struct ktab_key k = key(i);
+	struct ent *e = (struct ent *)ktab_insert(t, &k, now);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->v, 0u, "payload zeroed");
+	e->v = i;
+	return e;
+}
+
+static struct ent *
+get(struct ktab *t, uint32_t i)
+{
+	struct ktab_key k = key(i);
+	return (struct ent *)ktab_find(t, &k);
+}
+
+Test(ktab, find_touch_evict_lru)
+{
+	struct ktab t;
+	struct log l = { { 0 }, 0 };
+	cr_assert_eq(ktab_init(&t, 3, sizeof(struct ent), rel, &l), 0);
+	put(&t, 1, 10);
+	put(&t, 2, 20);
+	put(&t, 3, 30);
+	cr_expect_null(get(&t, 4));
+	struct ktab_key k4 = key(4);
+	k4.tag = 1;
+	cr_expect_null(ktab_find(&t, &k4), "every key byte counts");
+	ktab_touch(&t, &get(&t, 1)->n, 40); /* 2 is now the oldest */
+	put(&t, 4, 50);
+	cr_expect_eq(l.released[KTAB_EVICTED], 1);
+	cr_expect_eq(l.last_v, 2u);
+	cr_expect_eq(t.evictions, 1u);
+	cr_expect_null(get(&t, 2));
+	cr_expect_eq(get(&t, 1)->v, 1u);
+	cr_expect_eq(t.count, 3u);
+	cr_expect_eq(t.used, 3u, "the evicted record was reused");
+	/* Oldest to newest: 3, 1, 4. */
+	uint64_t order[3];
+	int n = 0;
+	for (struct ktab_ent *e = ktab_oldest(&t); e; e = ktab_newer(&t, e))
+		order[n++] = ((struct ent *)e)->v;
+	cr_assert_eq(n, 3);
+	cr_expect(order[0] == 3 && order[1] == 1 && order[2] == 4);
+	ktab_remove(&t, &get(&t, 1)->n);
+	cr_expect_eq(l.released[KTAB_REMOVED], 1);
+	cr_expect_null(get(&t, 1));
+	ktab_destroy(&t);
+	cr_expect_eq(l.released[KTAB_CLEARED], 2);
+}
+
+Test(ktab, expire_and_use)
+{
+	struct ktab t;
+	struct log l = { { 0 }, 0 };
+	cr_assert_eq(ktab_init(&t, 100, sizeof(struct ent), rel, &l), 0);
+	put(&t, 1, 1000);
+	put(&t, 2, 1800);
+	int64_t prev = 0;
+	struct ktab_key k1 = key(1);
+	cr_expect_not_null(ktab_use(&t, &k1, 1900, 1000, &prev));
+	cr_expect_eq(prev, 1000);
+	/* At 2850 with idle 1000: 2 (last 1800) is idle too long, 1 (1900)
+	 * not. */
+	struct ktab_key k2 = key(2);
+	cr_expect_null(ktab_use(&t, &k2, 2850, 1000, &prev));
+	cr_expect_eq(l.released[KTAB_EXPIRED], 1);
+	cr_expect_eq(t.expirations, 1u);
+	cr_expect_not_null(get(&t, 1));
+	ktab_expire(&t, 2900, 1000);
+	cr_expect_not_null(get(&t, 1), "idle exactly the limit stays");
+	ktab_expire(&t, 2901, 1000);
+	cr_expect_null(get(&t, 1));
+	ktab_destroy(&t);
+}
+
+/* Many entries: chunks and buckets grow, every key stays findable, and
+ * memory is what the entries need. */
+Test(ktab, growth)
+{
+	struct ktab t;
+	struct log l = { { 0 }, 0 };
+	cr_assert_eq(ktab_init(&t, 1u << 20, sizeof(struct ent), rel, &l), 0);
+	size_t empty = ktab_bytes(&t);
+	cr_expect_lt(empty, 4096u, "an empty table holds no entry memory");
+	const uint32_t n = 5 * KTAB_CHUNK + 7;
+	for (uint32_t i = 0; i < n; i++)
+		put(&t, i, i);
+	for (uint32_t i = 0; i < n; i++) {
+		struct ent *e = get(&t, i);
+		cr_assert_not_null(e, "key %u lost", i);
+		cr_assert_eq(e->v, i);
+	}
+	cr_expect_eq(t.count, n);
+	cr_expect_eq(t.peak, n);
+	cr_expect_geq(t.nbuckets, n / 2);
+	size_t want = 6 * (size_t)KTAB_CHUNK * t.esize;
+	cr_expect_geq(ktab_bytes(&t), want);
+	cr_expect_lt(ktab_bytes(&t), want + t.nbuckets * sizeof(uint32_t) + 4096);
+	ktab_destroy(&t);
+	cr_expect_eq(l.released[KTAB_CLEARED], (int)n);
+}
+
+Test(ktab, swap_keeps_entries)
+{
+	struct ktab a, b;
+	struct log la = { { 0 }, 0 }, lb = { { 0 }, 0 };
+	cr_assert_eq(ktab_init(&a, 10, sizeof(struct ent), rel, &la), 0);
+	cr_assert_eq(ktab_init(&b, 10, sizeof(struct ent), rel, &lb), 0);
+	struct ent *e = put(&a, 7, 1);
+	ktab_swap(&a, &b);
+	cr_expect_null(get(&a, 7));
+	cr_expect_eq(get(&b, 7), e, "entries do not move");
+	ktab_destroy(&a);
+	ktab_destroy(&b);
+	cr_expect_eq(la.released[KTAB_CLEARED], 1, "the release function went along");
+}

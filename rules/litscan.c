@@ -1,0 +1,183 @@
+/*
+ * litscan.c - see litscan.h.
+ *
+ * Every literal of length L >= m (the shortest) spans L - 1 >= m - 1
+ * consecutive two-byte windows, so looking at the window starting at
+ * every (m - 1)th byte of the subject sees at least one window inside any
+ * occurrence.  A table of the literals' case-folded windows rejects most
+ * subject windows in a few instructions; one that is set is checked
+ * against each literal it could belong to.
+ */
+#include "rules/litscan.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HBITS 10
+#define NHASH (1u << HBITS)
+#define FOLD 0x2020u /* ASCII letters to lower case; bytes equal ignoring
+                        case stay equal */
+
+struct cand {
+	uint32_t win;  /* folded window */
+	uint16_t lit;  /* which literal */
+	uint16_t off;  /* where the window starts in it */
+};
+
+struct lit {
+	char *s; /* lower case */
+	size_t len;
+};
+
+struct litscan {
+	struct lit *lits;
+	size_t nlits;
+	size_t step;
+	uint8_t map[65536]; /* folded windows of the literals: 1 */
+	uint16_t head[NHASH + 1]; /* cands of hash h: [head[h], head[h + 1]) */
+	struct cand *cands;
+};
+
+static int
+plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("-@_ :/=,;!%&~<>'\"", c) != NULL);
+}
+
+static unsigned char
+lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* The literal of a pattern source, or -1 when it is not one. */
+static int
+literal(const char *src, struct lit *out)
+{
+	size_t n = strlen(src);
+	if (n >= 2 && src[0] == '\\' && src[1] == 'b')
+		src += 2, n -= 2;
+	if (n >= 2 && src[n - 2] == '\\' && src[n - 1] == 'b')
+		n -= 2;
+	if (n < LITSCAN_MIN || n > UINT16_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!plain((unsigned char)src[i]))
+			return -1;
+	out->s = malloc(n);
+	if (out->s == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out->s[i] = (char)lower((unsigned char)src[i]);
+	out->len = n;
+	return 0;
+}
+
+static uint32_t
+window(const unsigned char *p)
+{
+	uint16_t w;
+	memcpy(&w, p, sizeof(w)); /* byte order is the same for both sides */
+	return (uint32_t)(w | FOLD);
+}
+
+static uint32_t
+hash(uint32_t w)
+{
+	return (w * 2654435761u) >> (32 - HBITS);
+}
+
+void
+litscan_free(struct litscan *ls)
+{
+	if (ls == NULL)
+		return;
+	for (size_t i = 0; i < ls->nlits; i++)
+		free(ls->lits[i].s);
+	free(ls->lits);
+	free(ls->cands);
+	free(ls);
+}
+
+struct litscan *
+litscan_new(const struct pattern_list *l)
+{
+	if (l->n == 0 || l->n > UINT16_MAX)
+		return NULL;
+	struct litscan *ls = calloc(1, sizeof(*ls));
+	if (ls == NULL || (ls->lits = calloc(l->n, sizeof(*ls->lits))) == NULL)
+		goto fail;
+	size_t ncand = 0, m = SIZE_MAX;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *src = pattern_source(l->v[i]);
+		if (src == NULL || literal(src, &ls->lits[i]) != 0)
+			goto fail;
+		ls->nlits++;
+		ncand += ls->lits[i].len - 1;
+		if (ls->lits[i].len < m)
+			m = ls->lits[i].len;
+	}
+	if (ncand > UINT16_MAX || (ls->cands = malloc(ncand * sizeof(*ls->cands))) == NULL)
+		goto fail;
+	ls->step = m - 1;
+	/* Counting sort of the windows by hash. */
+	uint32_t cnt[NHASH + 1] = { 0 };
+	for (size_t i = 0; i < ls->nlits; i++) {
+		for (size_t o = 0; o + 2 <= ls->lits[i].len; o++) {
+			uint32_t w = window((const unsigned char *)ls->lits[i].s + o);
+			cnt[hash(w) + 1]++;
+			ls->map[w] = 1;
+		}
+	}
+	for (size_t h = 0; h < NHASH; h++)
+		cnt[h + 1] += cnt[h];
+	for (size_t h = 0; h <= NHASH; h++)
+		ls->head[h] = (uint16_t)cnt[h];
+	for (size_t i = 0; i < ls->nlits; i++) {
+		for (size_t o = 0; o + 2 <= ls->lits[i].len; o++) {
+			uint32_t w = window((const unsigned char *)ls->lits[i].s + o);
+			struct cand *c = &ls->cands[cnt[hash(w)]++];
+			c->win = w;
+			c->lit = (uint16_t)i;
+			c->off = (uint16_t)o;
+		}
+	}
+	return ls;
+fail:
+	litscan_free(ls);
+	return NULL;
+}
+
+static int
+occurs_at(const struct lit *l, const unsigned char *s)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (lower(s[i]) != (unsigned char)l->s[i])
+			return 0;
+	return 1;
+}
+
+int
+litscan_maybe(const struct litscan *ls, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (s == NULL)
+		return 0;
+	for (size_t q = 0; q + 2 <= n; q += ls->step) {
+		uint32_t w = window(u + q);
+		if (!ls->map[w])
+			continue;
+		uint32_t h = hash(w);
+		for (uint32_t c = ls->head[h]; c < ls->head[h + 1]; c++) {
+			const struct cand *cd = &ls->cands[c];
+			const struct lit *l = &ls->lits[cd->lit];
+			if (cd->win != w || q < cd->off || n - (q - cd->off) < l->len)
+				continue;
+			if (occurs_at(l, u + q - cd->off))
+				return 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * litscan.h - a cheap necessary condition for a list of literal patterns.
+ *
+ * When every pattern of a list is a plain literal (letters, digits and
+ * punctuation without regex meaning, optionally with \b at either end),
+ * a subject can match one only if that literal occurs in it, ignoring
+ * ASCII case.  litscan answers "no literal occurs" without PCRE2, in a
+ * few instructions per subject byte; "one occurs" is left to PCRE2 to
+ * decide.  It never says no where a pattern of the list would match.
+ */
+#ifndef SIPWATCH_LITSCAN_H
+#define SIPWATCH_LITSCAN_H
+
+#include <stddef.h>
+
+#include "rules/pattern.h"
+
+#define LITSCAN_MIN 3 /* shortest literal it takes */
+
+struct litscan;
+
+/* NULL when some pattern is not a plain literal, is shorter than
+ * LITSCAN_MIN bytes, or when out of memory: the caller then has no
+ * prefilter of this kind. */
+struct litscan *litscan_new(const struct pattern_list *l);
+/* 0 when no literal occurs in s (no pattern can match); 1 otherwise. */
+int litscan_maybe(const struct litscan *ls, const char *s, size_t n);
+void litscan_free(struct litscan *ls);
+
+#endif

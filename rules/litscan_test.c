@@ -1,0 +1,150 @@
+/*
+ * litscan_test.c - Criterion tests for litscan.c: which lists it takes,
+ * and that it never rejects a subject that a pattern of its list matches
+ * (tables of edge cases, then random subjects built from pieces of the
+ * literals).  Subjects sit against a guard page.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/litscan.h"
+#include "tests/guard.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const scanner[] = {
+	"friendly-scanner", "sipvicious", "sipcli", "VaxSIPUserAgent", "pplsip", "sundayddr",
+	"\\biWar\\b", "sipsak", "\\bsmap\\b", "SIVuS", "\\bnm@nm\\b", "sip-scan",
+};
+
+static void
+load(struct pattern_list *l, const char *const *v, size_t n)
+{
+	char err[128];
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(pattern_list_add(l, v[i], PATTERN_CASELESS, err, sizeof(err)), 0,
+		    "%s: %s", v[i], err);
+}
+
+struct take_case {
+	const char *re;
+	int taken;
+	const char *comment;
+};
+
+static const struct take_case take_cases[] = {
+	{ "sipvicious", 1, "plain literal" },
+	{ "\\bsmap\\b", 1, "word boundaries at both ends" },
+	{ "nm@nm", 1, "punctuation without regex meaning" },
+	{ "ab", 0, "shorter than LITSCAN_MIN" },
+	{ "sip.scan", 0, "dot is a metacharacter" },
+	{ "^sipsak", 0, "anchor" },
+	{ "sip(vicious)", 0, "group" },
+	{ "sip\\x41k", 0, "escape other than \\b" },
+	{ "(?x)sip sak", 0, "option setting" },
+	{ "[s]ipsak", 0, "class" },
+	{ "sipsak+", 0, "quantifier" },
+};
+
+Test(litscan, which_lists)
+{
+	for (size_t i = 0; i < N(take_cases); i++) {
+		struct pattern_list l;
+		load(&l, &take_cases[i].re, 1);
+		struct litscan *ls = litscan_new(&l);
+		cr_expect_eq(ls != NULL, take_cases[i].taken, "%s", take_cases[i].comment);
+		litscan_free(ls);
+		pattern_list_free(&l);
+	}
+	struct pattern_list l;
+	load(&l, scanner, N(scanner));
+	struct litscan *ls = litscan_new(&l);
+	cr_assert_not_null(ls, "the default scanner patterns are all literals");
+	litscan_free(ls);
+	const char *mixed[] = { "sipsak", "sip.*scan" };
+	pattern_list_free(&l);
+	load(&l, mixed, N(mixed));
+	cr_expect_null(litscan_new(&l), "one non-literal pattern: no litscan");
+	pattern_list_free(&l);
+}
+
+struct scan_case {
+	const char *s;
+	int maybe;
+	const char *comment;
+};
+
+static const struct scan_case scan_cases[] = {
+	{ "friendly-scanner", 1, "whole subject" },
+	{ "FRIENDLY-SCANNER", 1, "upper case" },
+	{ "\"Friendly-Scanner\" <sip:100@1.2.3.4>;tag=1", 1, "inside a From value" },
+	{ "xxsmap", 1, "at the very end (\\b left to PCRE2)" },
+	{ "smap", 1, "shortest literal, whole subject" },
+	{ "sma", 0, "a literal cut short at the end" },
+	{ "mapsmapx", 1, "at an odd offset" },
+	{ "<sip:1001@10.1.0.5>;tag=a84b4c76e66710", 0, "ordinary URI: sip: is not sipsak" },
+	{ "Linphone/5.2.0 (belle-sip/5.2.0)", 0, "ordinary User-Agent" },
+	{ "", 0, "empty" },
+	{ "s", 0, "one byte" },
+	{ "nm@NM", 1, "punctuation and case" },
+	{ "nm`nm", 0, "folding '@' would give '`': not the same byte" },
+};
+
+Test(litscan, cases)
+{
+	struct pattern_list l;
+	load(&l, scanner, N(scanner));
+	struct litscan *ls = litscan_new(&l);
+	cr_assert_not_null(ls);
+	for (size_t i = 0; i < N(scan_cases); i++) {
+		size_t n = strlen(scan_cases[i].s);
+		const char *g = guard_put(scan_cases[i].s, n);
+		cr_expect_eq(litscan_maybe(ls, g, n), scan_cases[i].maybe, "%s", scan_cases[i].comment);
+	}
+	litscan_free(ls);
+	pattern_list_free(&l);
+}
+
+/* Random subjects of literal pieces, case flips and filler: whenever a
+ * pattern matches, litscan must have said maybe; and it must say no for
+ * most subjects that contain no literal. */
+Test(litscan, never_rejects_a_match)
+{
+	static const char *const pieces[] = {
+		"sip", "scan", "ner", "friendly-", "vicious", "cli", "vax", "user", "agent",
+		"ppl", "sunday", "ddr", "i", "war", "sak", "s", "map", "nm", "@", "sivu",
+		"-", " ", "<sip:", ">", ";tag=", "1", "x", "iwar", "smap", "nm@nm",
+	};
+	struct pattern_list l;
+	load(&l, scanner, N(scanner));
+	struct litscan *ls = litscan_new(&l);
+	cr_assert_not_null(ls);
+	unsigned seed = 12345;
+	int matched = 0, rejected = 0;
+	for (int it = 0; it < 20000; it++) {
+		char buf[256];
+		size_t n = 0;
+		int k = (int)(rand_r(&seed) % 12);
+		for (int j = 0; j < k; j++) {
+			const char *p = pieces[rand_r(&seed) % N(pieces)];
+			size_t pl = strlen(p);
+			if (n + pl >= sizeof(buf))
+				break;
+			for (size_t c = 0; c < pl; c++)
+				buf[n++] = (rand_r(&seed) & 3) == 0 && p[c] >= 'a' && p[c] <= 'z'
+				    ? (char)(p[c] - 32) : p[c];
+		}
+		const char *g = guard_put(buf, n);
+		int m = pattern_list_match(&l, g, n) >= 0;
+		int maybe = litscan_maybe(ls, g, n);
+		cr_assert(!m || maybe, "a match was rejected: %.*s", (int)n, buf);
+		matched += m;
+		rejected += !maybe;
+	}
+	cr_expect_gt(matched, 100, "the random subjects match sometimes");
+	cr_expect_gt(rejected, 1000, "and are often rejected");
+	litscan_free(ls);
+	pattern_list_free(&l);
+}

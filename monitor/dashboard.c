@@ -67,7 +67,8 @@ struct dash {
 	struct avec pend;
 	unsigned ticks;
 	struct timespec last_pub;
-	int paced;
+	int pace;  /* --replay=speed on a file */
+	int paced; /* pace_wall and pace_ts set */
 	struct timespec pace_wall;
 	struct timeval pace_ts;
 	/* hand-over */
@@ -98,6 +99,7 @@ dash_new(const struct dash_opts *o, char *err, size_t errlen)
 	if (d == NULL)
 		goto oom;
 	d->o = *o;
+	d->pace = !o->live && o->replay == DASH_REPLAY_SPEED;
 	snprintf(d->source, sizeof(d->source), "%s", o->source ? o->source : "");
 	d->o.source = d->source;
 	pthread_mutex_init(&d->mu, NULL);
@@ -230,21 +232,71 @@ dash_quit_requested(const struct dash *d)
 
 /* ------------------------------------------------------------ capture side */
 
-/* Copies a span as printable ASCII (others become '?'). */
+/* Nonzero when one of the eight bytes of w is outside 0x20..0x7e (the
+ * "haszero" family of bit tricks: exact, no false positives). */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static uint64_t
+unprintable8(uint64_t w)
+{
+	return ((w - ONES * 0x20) & ~w & HIGHS) | (((w + ONES * 0x01) | w) & HIGHS);
+}
+
+/* Copies a span as printable ASCII (others become '?').  Runs for several
+ * fields of every alert: whole words while they are printable. */
 static void
 copy_text(char *dst, size_t cap, const char *p, size_t n)
 {
+	size_t i = 0;
+
 	if (cap == 0)
 		return;
 	if (p == NULL)
 		n = 0;
 	if (n >= cap)
 		n = cap - 1;
-	for (size_t i = 0; i < n; i++) {
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if (unprintable8(w))
+			break;
+		memcpy(dst + i, &w, 8);
+	}
+	if (i < n && n >= 8 && n - i < 8) {
+		/* The tail as the last (overlapping) word. */
+		uint64_t w;
+		memcpy(&w, p + n - 8, 8);
+		if (!unprintable8(w)) {
+			memcpy(dst + n - 8, &w, 8);
+			i = n;
+		}
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
 	}
 	dst[n] = '\0';
+}
+
+/* An address as inet_ntop() writes it; IPv4 (nearly every alert and
+ * top-talker row) without its sprintf. */
+static void
+addr_text(char *dst, size_t cap, int ipver, const uint8_t *a)
+{
+	if (ipver == 6 || cap < INET_ADDRSTRLEN) {
+		if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, a, dst, (socklen_t)cap) == NULL)
+			snprintf(dst, cap, "?");
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			*dst++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*dst++ = (char)('0' + v / 10 % 10);
+		*dst++ = (char)('0' + v % 10);
+		*dst++ = i < 3 ? '.' : '\0';
+	}
 }
 
 static void
@@ -293,17 +345,20 @@ dash_pace(struct dash *d, const struct timeval *ts)
 {
 	if (d == NULL || ts == NULL)
 		return;
-	if (!d->have_ts) {
-		d->have_ts = 1;
-		d->first_ts = *ts;
-		d->cur_sec = ts->tv_sec;
-		d->msgs_base = d->st ? d->st->sip_msgs : 0;
-	} else if (ts->tv_sec > d->cur_sec) {
-		close_seconds(d, ts->tv_sec);
+	/* Every frame: the usual one is in the current second, in order. */
+	if (ts->tv_sec > d->cur_sec || !d->have_ts) {
+		if (!d->have_ts) {
+			d->have_ts = 1;
+			d->first_ts = *ts;
+			d->cur_sec = ts->tv_sec;
+			d->msgs_base = d->st ? d->st->sip_msgs : 0;
+		} else {
+			close_seconds(d, ts->tv_sec);
+		}
 	}
 	if (timercmp(ts, &d->last_ts, >))
 		d->last_ts = *ts;
-	if (d->o.live || d->o.replay != DASH_REPLAY_SPEED)
+	if (!d->pace)
 		return;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -426,20 +481,28 @@ detail_text(const struct ui_alert *u)
 
 /*
  * Capture thread, once per alert: plain copies only (list columns, the
- * packet's addresses, the key, the message bytes).  Formatting every field
- * and escaping the message wait for the detail view, on the UI thread.
+ * packet's addresses, the key, the message bytes), into one allocation.
+ * Formatting every field and escaping the message wait for the detail
+ * view, on the UI thread.
  */
+struct alert_rec {
+	struct ui_alert u;
+	struct alert_ctx c;
+	uint8_t raw[]; /* u.raw_len bytes of the message */
+};
+
 static struct ui_alert *
 make_alert(struct dash *d, const struct rule_alert *a)
 {
-	struct ui_alert *u = calloc(1, sizeof(*u));
-	struct alert_ctx *c = calloc(1, sizeof(*c));
-
-	if (u == NULL || c == NULL) {
-		free(u);
-		free(c);
+	size_t n = a->msg ? a->msg->raw.len : 0;
+	if (n > UI_MSG_MAX)
+		n = UI_MSG_MAX;
+	struct alert_rec *r = malloc(sizeof(*r) + n);
+	if (r == NULL)
 		return NULL;
-	}
+	struct ui_alert *u = &r->u;
+	struct alert_ctx *c = &r->c;
+
 	u->seq = ++d->aseq;
 	u->ts = a->ts;
 	u->sev = a->severity;
@@ -447,41 +510,38 @@ make_alert(struct dash *d, const struct rule_alert *a)
 	copy_text(u->rule, sizeof(u->rule), a->rule, strlen(a->rule));
 	copy_text(u->message, sizeof(u->message), a->message, a->message ? strlen(a->message) : 0);
 	c->rule_id = a->rule_id;
+	c->has_pkt = a->pkt != NULL;
 	if (a->pkt) {
 		c->pkt = *a->pkt;
 		c->pkt.raw = NULL; /* the frame is gone after this call */
-		c->has_pkt = 1;
-		if (inet_ntop(a->pkt->ipver == 6 ? AF_INET6 : AF_INET, a->pkt->src, u->src,
-		    sizeof(u->src)) == NULL)
-			snprintf(u->src, sizeof(u->src), "?");
+		addr_text(u->src, sizeof(u->src), a->pkt->ipver, a->pkt->src);
 	} else {
 		/* End-of-input alerts have no packet: their key (what was
 		 * counted, usually the source) stands in. */
 		copy_text(u->src, sizeof(u->src), a->key ? a->key : "-",
 		    strlen(a->key ? a->key : "-"));
 	}
-	if (a->key) {
+	c->has_key = a->key != NULL;
+	if (a->key)
 		copy_text(c->key, sizeof(c->key), a->key, strlen(a->key));
-		c->has_key = 1;
-	}
+	u->from[0] = u->ruri[0] = '\0';
 	if (a->sum && a->sum->has_from)
 		copy_text(u->from, sizeof(u->from), a->sum->from.uri_tok.p, a->sum->from.uri_tok.len);
 	if (a->msg && a->msg->is_request)
 		copy_text(u->ruri, sizeof(u->ruri), a->msg->ruri.p, a->msg->ruri.len);
-	if (a->msg && a->msg->raw.len) {
-		size_t n = a->msg->raw.len;
-		u->raw_total = n;
-		u->raw_len = n > UI_MSG_MAX ? UI_MSG_MAX : n;
-		u->raw = malloc(u->raw_len);
-		if (u->raw == NULL) {
-			free(c);
-			free(u);
-			return NULL;
-		}
-		memcpy(u->raw, a->msg->raw.p, u->raw_len);
+	u->detail = NULL;
+	u->detail_len = 0;
+	u->raw = NULL;
+	u->raw_len = u->raw_total = 0;
+	if (n > 0) {
+		u->raw = r->raw;
+		u->raw_len = n;
+		u->raw_total = a->msg->raw.len;
+		memcpy(r->raw, a->msg->raw.p, n);
 	}
-	u->priv = c;
 	u->fmt = detail_text;
+	u->priv = c;
+	u->one_block = 1;
 	return u;
 }
 
@@ -531,8 +591,7 @@ fill_top(struct dash *d, const struct ui_topn *t, struct ui_top_list *out, int a
 		r->err = e[i]->err;
 		r->marked = 0;
 		if (addr && e[i]->len == 17) {
-			inet_ntop(e[i]->key[0] == 6 ? AF_INET6 : AF_INET, e[i]->key + 1, r->key,
-			    sizeof(r->key));
+			addr_text(r->key, sizeof(r->key), e[i]->key[0], e[i]->key + 1);
 			for (unsigned k = 0; k < d->nunknown; k++)
 				if (memcmp(d->unknown[k], e[i]->key, 17) == 0) {
 					r->marked = 1;

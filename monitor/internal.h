@@ -84,6 +84,16 @@ void sctp_destroy(struct pipeline *p);
 int nidsglue_init(struct pipeline *p, char *err, size_t errlen);
 /* Feeds one IPv4 packet (fragment or TCP segment) to libnids. */
 void nidsglue_feed(struct pipeline *p, const uint8_t *ip, size_t len);
+/*
+ * Feeds one unfragmented IPv4 TCP segment (m: its addresses and ports) to
+ * libnids, as nidsglue_feed().  Returns 1 when libnids handed the
+ * segment's connection to us while processing it (established, data,
+ * closed, reset or timed out), else 0.  A 1 means the connection is
+ * libnids' to reassemble: it followed it before or after the segment.
+ * A 0 says nothing: nidsglue_has_stream() still decides.
+ */
+int nidsglue_feed_tcp(struct pipeline *p, const uint8_t *ip, size_t len,
+    const struct pkt_meta *m);
 /* 1 if libnids follows this established TCP connection. */
 int nidsglue_has_stream(const struct pkt_meta *m);
 void nidsglue_exit(struct pipeline *p);

@@ -31,16 +31,37 @@ static size_t copycap;
 /* Tunnelled packets found inside reassembled datagrams wait here until
  * nids_pcap_handler() returns: libnids is not re-entrant. */
 #define PENDING_MAX 4
-static struct {
+struct pending_pkt {
 	uint8_t *ip;
 	size_t len;
-} pending[PENDING_MAX];
+};
+static struct pending_pkt pending[PENDING_MAX];
 static int npending;
 
 struct conn {
 	struct sipstream ss[2]; /* [0] client to server, [1] server to client */
 	uint8_t flags;
 };
+
+/* While nidsglue_feed_tcp() feeds a segment: its connection, and whether
+ * libnids handed that connection to tcp_cb as one we follow. */
+static struct {
+	int on, hit;
+	struct tuple4 t;
+} watch;
+
+static void
+watch_hit(const struct tuple4 *a)
+{
+	const struct tuple4 *t = &watch.t;
+	if (!watch.on)
+		return;
+	if ((a->saddr == t->saddr && a->daddr == t->daddr && a->source == t->source &&
+	    a->dest == t->dest) ||
+	    (a->saddr == t->daddr && a->daddr == t->saddr && a->source == t->dest &&
+	    a->dest == t->source))
+		watch.hit = 1;
+}
 
 static void
 count_warning(int type, int err, struct ip *iph, void *data)
@@ -95,6 +116,7 @@ tcp_cb(struct tcp_stream *a, void **param)
 		a->client.collect++;
 		a->server.collect++;
 		P->st.tcp_streams_nids++;
+		watch_hit(&a->addr);
 		/* a flow of ours for the same connection is stale now */
 		meta_from_tuple(&m, &a->addr, 0);
 		tcpflow_forget(P, &m);
@@ -102,6 +124,7 @@ tcp_cb(struct tcp_stream *a, void **param)
 	case NIDS_DATA:
 		if (c == NULL)
 			return;
+		watch_hit(&a->addr);
 		if (a->server.count_new) {
 			meta_from_tuple(&m, &a->addr, 0);
 			sipstream_data(&c->ss[0], P, &m, &c->flags,
@@ -115,6 +138,7 @@ tcp_cb(struct tcp_stream *a, void **param)
 		return;
 	default: /* NIDS_CLOSE, NIDS_RESET, NIDS_TIMED_OUT, NIDS_EXITING */
 		if (c) {
+			watch_hit(&a->addr);
 			sipstream_end(&c->ss[0], P);
 			sipstream_end(&c->ss[1], P);
 			free(c);
@@ -179,10 +203,17 @@ ip_cb(struct ip *iph, int len)
 	if (pr == IPPROTO_GRE || pr == IPPROTO_IPIP || pr == IPPROTO_IPV6) {
 		if ((ntohs(iph->ip_off) & 0x3fff) != 0 || len < (int)sizeof(*iph))
 			return;
+		/* len is libnids' buffer size estimate (the datagram plus
+		 * slack), not the datagram's length: the header has that. */
+		size_t n = ntohs(iph->ip_len);
+		if (n < sizeof(*iph))
+			n = sizeof(*iph);
+		if (n > (size_t)len)
+			n = (size_t)len;
 		P->st.reasm4++;
-		if (P->reasm_filter && !P->reasm_filter(P->reasm_ud, (const uint8_t *)iph, (size_t)len))
+		if (P->reasm_filter && !P->reasm_filter(P->reasm_ud, (const uint8_t *)iph, n))
 			return;
-		queue_pending(iph, (size_t)len);
+		queue_pending(iph, n);
 	}
 }
 
@@ -223,30 +254,38 @@ nidsglue_init(struct pipeline *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* The header's Internet checksum, summed a word at a time in host byte
+ * order: RFC 1071 section 2 (B), byte order independence, so the result
+ * is stored as it comes (memcpy) and 0 means a valid header. */
 static uint16_t
 ip_sum(const uint8_t *h, size_t hl)
 {
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < hl; i += 2)
-		s += (uint32_t)h[i] << 8 | h[i + 1];
+	uint64_t s = 0;
+	for (size_t i = 0; i + 4 <= hl; i += 4) {
+		uint32_t w;
+		memcpy(&w, h + i, 4);
+		s += w;
+	}
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
 }
 
-void
-nidsglue_feed(struct pipeline *p, const uint8_t *ip, size_t len)
+/* Feeds one packet.  With w set, watches tcp_cb for w's connection and
+ * returns 1 when libnids handed it over; else returns 0. */
+static int
+feed(struct pipeline *p, const uint8_t *ip, size_t len, const struct tuple4 *w)
 {
 	struct pcap_pkthdr h;
 	size_t hl = (size_t)(ip[0] & 0x0f) * 4;
 
 	if (len > 65535 || hl < 20 || hl > len)
-		return;
+		return 0;
 	/* libnids wants a writable buffer and a valid header checksum. */
 	if (copycap < len) {
 		uint8_t *nb = realloc(copybuf, 65536);
 		if (nb == NULL)
-			return;
+			return 0;
 		copybuf = nb;
 		copycap = 65536;
 	}
@@ -254,19 +293,50 @@ nidsglue_feed(struct pipeline *p, const uint8_t *ip, size_t len)
 	if (ip_sum(copybuf, hl) != 0) {
 		copybuf[10] = copybuf[11] = 0;
 		uint16_t s = ip_sum(copybuf, hl);
-		copybuf[10] = (uint8_t)(s >> 8);
-		copybuf[11] = (uint8_t)s;
+		memcpy(copybuf + 10, &s, 2);
 	}
 	h.ts = p->cur.ts;
 	h.caplen = (bpf_u_int32)len;
 	h.len = (bpf_u_int32)len;
+	watch.on = w != NULL;
+	watch.hit = 0;
+	if (w)
+		watch.t = *w;
 	nids_pcap_handler(NULL, &h, copybuf);
+	watch.on = 0;
+	int hit = watch.hit;
 
-	for (int i = 0; i < npending; i++) {
-		pipe_ip(p, pending[i].ip, pending[i].len, 1);
-		free(pending[i].ip);
-	}
+	if (npending == 0)
+		return hit;
+	/* Taken off the list first: a tunnelled packet can bring us back
+	 * here (its own fragments or TCP segments). */
+	int n = npending;
+	struct pending_pkt got[PENDING_MAX];
+	memcpy(got, pending, (size_t)n * sizeof(got[0]));
 	npending = 0;
+	for (int i = 0; i < n; i++) {
+		pipe_ip(p, got[i].ip, got[i].len, 1);
+		free(got[i].ip);
+	}
+	return hit;
+}
+
+void
+nidsglue_feed(struct pipeline *p, const uint8_t *ip, size_t len)
+{
+	(void)feed(p, ip, len, NULL);
+}
+
+int
+nidsglue_feed_tcp(struct pipeline *p, const uint8_t *ip, size_t len,
+    const struct pkt_meta *m)
+{
+	struct tuple4 t;
+	memcpy(&t.saddr, m->src, 4);
+	memcpy(&t.daddr, m->dst, 4);
+	t.source = m->sport;
+	t.dest = m->dport;
+	return feed(p, ip, len, &t);
 }
 
 int

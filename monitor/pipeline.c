@@ -211,6 +211,17 @@ pipe_udp_payload(struct pipeline *p, const struct pkt_meta *m,
 	pipe_emit(p, m, &msg, 0);
 }
 
+/* Per frame: most frames have no encapsulation bit at all. */
+static void
+count_encap(struct stats *s, uint32_t enc)
+{
+	for (; enc; enc &= enc - 1) {
+		unsigned e = (unsigned)__builtin_ctz(enc);
+		if (e < DECAP_E__COUNT)
+			s->encap[e]++;
+	}
+}
+
 static uint16_t
 get16(const uint8_t *b)
 {
@@ -275,23 +286,22 @@ tcp4(struct pipeline *p, const uint8_t *ip, size_t iplen, const struct decap_ip 
 	uint8_t fl = ipi->l4[13];
 	size_t doff = (size_t)(ipi->l4[12] >> 4) * 4;
 
-	/* Asked before and after: a segment that ends libnids' stream (data
-	 * with the last FIN) must not be handed to our reassembly as well. */
-	int known = nidsglue_has_stream(&m);
-	if (!ipi->truncated)
-		nidsglue_feed(p, ip, iplen);
+	/* A segment of a connection libnids follows, before or after it, is
+	 * libnids' alone: one that ends libnids' stream (data with the last
+	 * FIN) must not be handed to our reassembly as well.  libnids
+	 * reporting the connection while it took the segment answers that
+	 * without a look-up in its table (two hashes per look-up). */
+	int followed = !ipi->truncated && nidsglue_feed_tcp(p, ip, iplen, &m);
 	if ((fl & 0x02) && !(fl & 0x10)) {
 		/* A new connection: libnids follows it from here. */
 		tcpflow_forget(p, &m);
 		return;
 	}
-	if (known)
-		return;
 	/* Only a segment with data, FIN or RST can matter to our reassembly,
-	 * and only then is it worth asking libnids again. */
+	 * and only then is it worth asking libnids. */
 	if (ipi->l4_len <= doff && !(fl & 0x05))
 		return;
-	if (nidsglue_has_stream(&m))
+	if (followed || nidsglue_has_stream(&m))
 		return;
 	if (doff <= ipi->l4_len && (ipi->l4_len > doff || (fl & 0x05)))
 		tcpflow_segment(p, &m, ipi->l4, ipi->l4_len);
@@ -334,9 +344,7 @@ pipe_ip(struct pipeline *p, const uint8_t *ip, size_t len, int depth)
 	uint32_t enc = 0;
 	int t = decap_tunnel(&ipi, &inner, &inner_len, &enc);
 	if (t == DECAP_OK) {
-		for (unsigned e = 0; e < DECAP_E__COUNT; e++)
-			if (enc & (1u << e))
-				p->st.encap[e]++;
+		count_encap(&p->st, enc);
 		if (depth >= DECAP_MAX_DEPTH) {
 			pipe_event(p, STATS_E_TUNNEL_TOO_DEEP);
 			return;
@@ -418,9 +426,7 @@ frame_body(struct pipeline *p, int dlt, const struct timeval *ts,
 	size_t iplen;
 	uint32_t enc = 0;
 	int r = decap_link(dlt, data, caplen, &ip, &iplen, &enc);
-	for (unsigned e = 0; e < DECAP_E__COUNT; e++)
-		if (enc & (1u << e))
-			s->encap[e]++;
+	count_encap(s, enc);
 	if (r == DECAP_NOT_IP) {
 		pipe_event(p, STATS_E_NOT_IP);
 		return;

@@ -348,3 +348,41 @@ Test(pipeline, hunt_after_rejected_first_line, .timeout = 20)
 		check(base, hs ? (v6 ? "ipv6" : "ipv4 libnids") : "ipv4 mid-stream", 1000, 0);
 	}
 }
+
+/*
+ * A TCP segment inside GRE inside IPv4 fragments: libnids reassembles the
+ * datagram, the tunnelled segment goes back to libnids (a second, nested
+ * feed) and then to our own reassembly (no handshake).  The nested feed
+ * must not process the outer feed's tunnelled packet again.
+ */
+Test(pipeline, tcp_in_gre_in_ipv4_fragments, .timeout = 20)
+{
+	const char *m = strstr(STREAM, "INVITE");
+	size_t mlen = (size_t)(strstr(m, "SIP/2.0 200") - m);
+	uint8_t inner[2048], gre[2048];
+	size_t il = pkt_tcp(inner, sizeof(inner), 0, 0, 40000, 5060, 777, 5001, ACK | PSH,
+	    m, mlen);
+	cr_assert(il > 0);
+	gre[0] = gre[1] = 0, gre[2] = 0x08, gre[3] = 0x00; /* GRE carrying IPv4 */
+	memcpy(gre + 4, inner, il);
+	size_t gl = 4 + il, cut = 96; /* multiple of 8 */
+	for (int idx = 0; idx < 2; idx++) {
+		size_t off = idx ? cut : 0, fl = idx ? gl - cut : cut, tl = 20 + fl;
+		uint8_t pkt[2048];
+		memset(pkt, 0, 20);
+		pkt[0] = 0x45, pkt[2] = (uint8_t)(tl >> 8), pkt[3] = (uint8_t)tl;
+		pkt[5] = 0x43;
+		uint16_t fo = (uint16_t)((off / 8) | (idx == 0 ? 0x2000 : 0));
+		pkt[6] = (uint8_t)(fo >> 8), pkt[7] = (uint8_t)fo;
+		pkt[8] = 64, pkt[9] = 47; /* GRE */
+		pkt[12] = 198, pkt[13] = 51, pkt[14] = 100, pkt[15] = 1;
+		pkt[16] = 198, pkt[17] = 51, pkt[18] = 100, pkt[19] = 2;
+		uint16_t s = pkt_csum(pkt, 20);
+		pkt[10] = (uint8_t)(s >> 8), pkt[11] = (uint8_t)s;
+		memcpy(pkt + 20, gre + off, fl);
+		now.tv_usec += 10;
+		pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)tl, (uint32_t)tl);
+	}
+	cr_assert_eq(ngot, 1, "%d messages", ngot);
+	cr_assert_str_eq(got[0], "INVITE two@x");
+}

@@ -87,6 +87,9 @@ struct ui_alert {
 	 * Enter); priv is its data, freed with the alert. */
 	char *(*fmt)(const struct ui_alert *a);
 	void *priv;
+	/* 0: raw and priv are heap blocks of their own.  1: they lie inside
+	 * the alert's own allocation (one malloc per alert). */
+	int one_block;
 };
 
 void ui_alert_free(struct ui_alert *a);

@@ -4,13 +4,74 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Runs three times per request (source, From, Request-URI): a word at a
+ * time, not byte by byte.  Collisions only lengthen a chain (the key is
+ * compared), so a plain multiply-xorshift mix is enough.
+ */
 static uint32_t
 hash(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	const uint8_t *end = p + n;
+	uint64_t h = k ^ n, w = 0;
+
+	for (; end - p > 8; p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	/* The last 1 to 8 bytes, with overlapping loads inside the key. */
+	if (n >= 8) {
+		memcpy(&w, end - 8, 8);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, p, 4);
+		memcpy(&hi, end - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else {
+		for (; p < end; p++)
+			w = w << 8 | *p;
+	}
+	h = (h ^ w) * k;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+/* Keys are short and these run for most requests: whole words (the last
+ * one overlapping), not a libc call. */
+static void
+key_copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
+		return;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8)
+		memcpy(dst + i, src + i, 8);
+	memcpy(dst + n - 8, src + n - 8, 8);
+}
+
+static int
+key_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 int
@@ -24,11 +85,14 @@ ui_topn_init(struct ui_topn *t, unsigned cap)
 	while (t->nbuckets < cap * 2)
 		t->nbuckets <<= 1;
 	t->e = calloc(cap, sizeof(*t->e));
+	t->keys = calloc(cap, UI_TOPN_KEY);
 	t->bucket = malloc(t->nbuckets * sizeof(int));
-	if (t->e == NULL || t->bucket == NULL) {
+	if (t->e == NULL || t->keys == NULL || t->bucket == NULL) {
 		ui_topn_free(t);
 		return -1;
 	}
+	for (unsigned i = 0; i < cap; i++)
+		t->e[i].key = t->keys + (size_t)i * UI_TOPN_KEY;
 	ui_topn_clear(t);
 	return 0;
 }
@@ -37,8 +101,10 @@ void
 ui_topn_free(struct ui_topn *t)
 {
 	free(t->e);
+	free(t->keys);
 	free(t->bucket);
 	t->e = NULL;
+	t->keys = NULL;
 	t->bucket = NULL;
 	t->cap = t->used = 0;
 }
@@ -57,7 +123,7 @@ ui_topn_clear(struct ui_topn *t)
 static void
 unlink_entry(struct ui_topn *t, int idx)
 {
-	int *pp = &t->bucket[hash(t->e[idx].key, t->e[idx].len) & (t->nbuckets - 1)];
+	int *pp = &t->bucket[t->e[idx].hash & (t->nbuckets - 1)];
 	while (*pp != -1) {
 		if (*pp == idx) {
 			*pp = t->e[idx].next;
@@ -103,10 +169,10 @@ ui_topn_add(struct ui_topn *t, const void *key, size_t len)
 		return;
 	if (len > UI_TOPN_KEY)
 		len = UI_TOPN_KEY;
-	uint32_t b = hash(key, len) & (t->nbuckets - 1);
+	uint32_t h = hash(key, len), b = h & (t->nbuckets - 1);
 	t->total++;
 	for (int i = t->bucket[b]; i != -1; i = t->e[i].next)
-		if (t->e[i].len == len && memcmp(t->e[i].key, key, len) == 0) {
+		if (t->e[i].hash == h && t->e[i].len == len && key_eq(t->e[i].key, key, len)) {
 			t->e[i].n++;
 			return;
 		}
@@ -123,8 +189,9 @@ ui_topn_add(struct ui_topn *t, const void *key, size_t len)
 		t->replaced++;
 	}
 	struct ui_topn_entry *e = &t->e[idx];
-	memcpy(e->key, key, len);
+	key_copy(t->keys + (size_t)idx * UI_TOPN_KEY, key, len);
 	e->len = (uint8_t)len;
+	e->hash = h;
 	e->n = base + 1;
 	e->err = base;
 	e->next = t->bucket[b];

@@ -14,15 +14,19 @@
 
 #define UI_TOPN_KEY 96
 
+/* Kept small (keys live apart): every add walks a chain and evictions
+ * scan counts, with the pipeline's tables competing for the cache. */
 struct ui_topn_entry {
-	uint8_t key[UI_TOPN_KEY];
-	uint8_t len;
+	const uint8_t *key; /* UI_TOPN_KEY bytes of the table's key store */
 	uint64_t n, err;
-	int next; /* hash chain */
+	uint32_t hash; /* of key: chains are walked and unlinked by it */
+	int next;      /* hash chain */
+	uint8_t len;
 };
 
 struct ui_topn {
 	struct ui_topn_entry *e;
+	uint8_t *keys; /* cap * UI_TOPN_KEY */
 	int *bucket;
 	unsigned cap, used, nbuckets;
 	uint64_t total, replaced;

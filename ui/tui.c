@@ -9,6 +9,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdio.h>
@@ -18,10 +19,17 @@
 #include <unistd.h>
 
 #define FRAME_MS 100 /* input poll; redraws at most this often */
+/* After a frame that took T of this thread's CPU time, the next one
+ * (unless a key asks for it) waits DRAW_SHARE * T: drawing never takes
+ * more than about 1% of a CPU, on a slow machine or terminal as under
+ * valgrind.  A frame costs well under a millisecond here, so snapshots
+ * (5 a second) are drawn as they come. */
+#define DRAW_SHARE 100
 
 struct ui_tui {
 	SCREEN *scr;
 	int ascii, live, color, ended;
+	int utf8; /* the locale's character set is UTF-8 */
 	struct timespec t0;
 	struct ui_view v;
 	struct ui_snap *snap;    /* shown: latest, or frozen while paused */
@@ -29,6 +37,8 @@ struct ui_tui {
 	int froze;
 	char *line;  /* scratch: one row */
 	size_t linecap;
+	chtype *cells; /* scratch: one row of cells for text_at() */
+	size_t ncells;
 };
 
 enum { C_SEV = 1, C_TITLE = 6, C_MARK = 7 };
@@ -55,6 +65,7 @@ ui_tui_open(const struct ui_opts *o, char *err, size_t errlen)
 		goto fail;
 	}
 	setlocale(LC_ALL, "");
+	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t->ascii = o->ascii || MB_CUR_MAX == 1;
 #ifndef UI_WIDE
 	t->ascii = 1; /* narrow ncurses counts bytes, not columns */
@@ -118,6 +129,7 @@ ui_tui_free(struct ui_tui *t)
 	free(t->latest);
 	free(t->frozen);
 	free(t->line);
+	free(t->cells);
 	free(t);
 }
 
@@ -137,6 +149,59 @@ scratch(struct ui_tui *t, int w)
 	return t->line;
 }
 
+/*
+ * mvaddstr(y, x, s) for what is drawn every frame.  waddstr() decodes
+ * every byte as a possible multibyte character, most of a frame's cost;
+ * runs of ASCII are stored as cells instead, with the window's attributes
+ * applied as waddstr() applies them, and only UTF-8 sequences (marks,
+ * sparkline blocks) go through waddnstr().  That needs text that cannot
+ * wrap (no character is wider than its bytes) and ASCII bytes that are
+ * never part of a multibyte character (UTF-8); anything else is drawn
+ * with mvaddstr() as it was.
+ */
+static void
+text_at(struct ui_tui *t, int y, int x, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0;
+	int multi = 0;
+
+	for (; u[n] >= 0x20 && u[n] != 0x7f; n++)
+		multi |= u[n] >= 0x80;
+	if (u[n] != '\0' || n == 0 || x < 0 || (int)n > getmaxx(stdscr) - x ||
+	    (multi && !t->utf8)) {
+		mvaddstr(y, x, s);
+		return;
+	}
+	if (n > t->ncells) {
+		chtype *nc = realloc(t->cells, n * sizeof(*nc));
+		if (nc == NULL) {
+			mvaddstr(y, x, s);
+			return;
+		}
+		t->cells = nc;
+		t->ncells = n;
+	}
+	attr_t a;
+	short pair;
+	wattr_get(stdscr, &a, &pair, NULL);
+	chtype at = (a & ~A_COLOR) | COLOR_PAIR(pair);
+	for (size_t i = 0, j; i < n; i = j) {
+		j = i;
+		if (u[i] < 0x80) {
+			for (; j < n && u[j] < 0x80; j++)
+				t->cells[j - i] = (chtype)u[j] | at;
+			mvwaddchnstr(stdscr, y, x, t->cells, (int)(j - i));
+			x += (int)(j - i);
+		} else {
+			while (j < n && u[j] >= 0x80)
+				j++;
+			mvaddnstr(y, x, s + i, (int)(j - i));
+			x = getcurx(stdscr);
+		}
+	}
+}
+
 /* Writes s at (y, x), cut to w columns. */
 static void
 put(struct ui_tui *t, int y, int x, int w, const char *s, int how)
@@ -145,18 +210,13 @@ put(struct ui_tui *t, int y, int x, int w, const char *s, int how)
 	if (b == NULL || w <= 0)
 		return;
 	ui_shorten(s, (size_t)w, how, t->ascii, b, t->linecap);
-	mvaddstr(y, x, b);
+	text_at(t, y, x, b);
 }
 
 static void
 hline_title(struct ui_tui *t, const struct ui_rect *r, const char *title, int focus)
 {
-	move(r->y, r->x);
-	if (t->ascii)
-		for (int i = 0; i < r->w; i++)
-			addch('-');
-	else
-		hline(ACS_HLINE, r->w);
+	mvhline(r->y, r->x, t->ascii ? '-' : ACS_HLINE, r->w);
 	if (focus)
 		attron(A_BOLD | A_REVERSE);
 	put(t, r->y, r->x + 1, r->w - 2, title, UI_CUT_END);
@@ -199,9 +259,7 @@ draw_header(struct ui_tui *t, const struct ui_rect *r)
 	if (t->color)
 		attron(COLOR_PAIR(C_TITLE));
 	attron(A_REVERSE * !t->color | A_BOLD);
-	move(r->y, 0);
-	for (int i = 0; i < r->w; i++)
-		addch(' ');
+	mvhline(r->y, 0, ' ', r->w);
 	put(t, r->y, 0, r->w, b, UI_CUT_END);
 	attroff(A_REVERSE | A_BOLD);
 	if (t->color)
@@ -233,13 +291,13 @@ draw_spark(struct ui_tui *t, const struct ui_rect *r)
 		for (unsigned i = 0; i < s->rate_n; i++)
 			if (v[i] > max)
 				max = v[i];
-		mvaddstr(r->y + k, 0, k ? " alerts/s" : " SIP msgs/s");
+		text_at(t, r->y + k, 0, k ? " alerts/s" : " SIP msgs/s");
 		if ((b = scratch(t, w)) == NULL)
 			return;
 		ui_spark_str(v, s->rate_n, (size_t)w, t->ascii, b, t->linecap);
 		if (t->color)
 			attron(COLOR_PAIR(k ? C_SEV + 3 : C_SEV + 0));
-		mvaddstr(r->y + k, lw, b);
+		text_at(t, r->y + k, lw, b);
 		if (t->color)
 			attroff(COLOR_PAIR(k ? C_SEV + 3 : C_SEV + 0));
 		snprintf(lab, sizeof(lab), "max %u", max);
@@ -285,7 +343,7 @@ draw_alerts(struct ui_tui *t, const struct ui_rect *r)
 		if (l->top + (size_t)i == l->sel)
 			at |= A_REVERSE;
 		attron(at);
-		mvaddstr(r->y + 2 + i, r->x, b);
+		text_at(t, r->y + 2 + i, r->x, b);
 		attroff(at);
 	}
 }
@@ -294,7 +352,7 @@ static void
 draw_top_col(struct ui_tui *t, int y, int x, int w, int h, const char *name,
     const struct ui_top_list *tl, int off, int how)
 {
-	char b[UI_KEY_MAX + 64], num[24];
+	char num[24];
 	attron(A_BOLD);
 	put(t, y, x, w, name, UI_CUT_END);
 	attroff(A_BOLD);
@@ -304,7 +362,6 @@ draw_top_col(struct ui_tui *t, int y, int x, int w, int h, const char *name,
 		int kw = w - nw - 3;
 		if (kw < 4)
 			continue;
-		snprintf(b, sizeof(b), "%s", row->key);
 		if (row->marked) {
 			if (t->color)
 				attron(COLOR_PAIR(C_MARK));
@@ -314,8 +371,8 @@ draw_top_col(struct ui_tui *t, int y, int x, int w, int h, const char *name,
 			if (t->color)
 				attroff(COLOR_PAIR(C_MARK));
 		}
-		put(t, y + 1 + i, x + 1, kw, b, how);
-		mvaddstr(y + 1 + i, x + w - nw - 1, num);
+		put(t, y + 1 + i, x + 1, kw, row->key, how);
+		text_at(t, y + 1 + i, x + w - nw - 1, num);
 	}
 }
 
@@ -352,7 +409,7 @@ draw_counters(struct ui_tui *t, const struct ui_rect *r)
 		if (t->color)
 			attron(COLOR_PAIR(C_SEV + k));
 		put(t, y, r->x + 1, r->w - nw - 3, ui_sev_name(k), UI_CUT_END);
-		mvaddstr(y++, r->x + r->w - nw - 1, b);
+		text_at(t, y++, r->x + r->w - nw - 1, b);
 		if (t->color)
 			attroff(COLOR_PAIR(C_SEV + k));
 	}
@@ -361,7 +418,7 @@ draw_counters(struct ui_tui *t, const struct ui_rect *r)
 			continue;
 		int nw = snprintf(b, sizeof(b), "%llu", (unsigned long long)s->rules[i].n);
 		put(t, y, r->x + 1, r->w - nw - 3, s->rules[i].name, UI_CUT_END);
-		mvaddstr(y++, r->x + r->w - nw - 1, b);
+		text_at(t, y++, r->x + r->w - nw - 1, b);
 	}
 }
 
@@ -386,7 +443,7 @@ draw_detail(struct ui_tui *t, int rows, int cols)
 			if (line >= t->v.detail_off && y <= h) {
 				memcpy(b, p + pos, n);
 				b[n] = '\0';
-				mvaddstr(y++, 0, b);
+				text_at(t, y++, 0, b);
 			}
 			line++;
 			pos += n;
@@ -429,9 +486,7 @@ draw_footer(struct ui_tui *t, const struct ui_rect *r)
 			snprintf(b, sizeof(b), "q quit  ? help  Tab panel  Enter detail  / filter  1-5 severity  p pause  c clear");
 	}
 	attron(A_REVERSE);
-	move(r->y, 0);
-	for (int i = 0; i < r->w; i++)
-		addch(' ');
+	mvhline(r->y, 0, ' ', r->w);
 	put(t, r->y, 0, r->w, b, UI_CUT_END);
 	attroff(A_REVERSE);
 }
@@ -496,12 +551,20 @@ map_key(int ch)
 	}
 }
 
+/* b - a in nanoseconds. */
+static long long
+ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000000000 + (b->tv_nsec - a->tv_nsec);
+}
+
 int
 ui_tui_run(struct ui_tui *t, const struct ui_feed *f)
 {
 	struct ui_layout l;
-	int dirty = 1, gone = 0, idle_err = 0;
-	struct timespec last = { 0, 0 }, now;
+	int dirty = 1, keyed = 0, gone = 0, idle_err = 0;
+	struct timespec last = { 0, 0 }, now, next = { 0, 0 };
+	long long wait_ns = 0; /* before the next paced frame */
 
 	while (!t->v.quit && !gone && !f->done(f->ud)) {
 		/* While paused the view shows a frozen copy; snapshots and
@@ -519,13 +582,28 @@ ui_tui_run(struct ui_tui *t, const struct ui_feed *f)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (t->live && now.tv_sec != last.tv_sec)
 			dirty = 1;
-		if (dirty) {
+		wait_ns = ns_between(&now, &next);
+		if (dirty && (keyed || wait_ns <= 0)) {
+			struct timespec c0 = { 0, 0 }, c1 = { 0, 0 };
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 			draw(t, &l);
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+			wait_ns = ns_between(&c0, &c1) * DRAW_SHARE;
+			next = now;
+			next.tv_sec += (time_t)(wait_ns / 1000000000);
+			next.tv_nsec += (long)(wait_ns % 1000000000);
+			if (next.tv_nsec >= 1000000000) {
+				next.tv_sec++;
+				next.tv_nsec -= 1000000000;
+			}
 			last = now;
-			dirty = 0;
+			dirty = keyed = 0;
 		}
+		int ms = FRAME_MS;
+		if (dirty && wait_ns / 1000000 + 1 < ms)
+			ms = (int)(wait_ns / 1000000) + 1;
 		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
-		int pr = poll(&pfd, 1, FRAME_MS);
+		int pr = poll(&pfd, 1, ms);
 		if (pr < 0 && errno != EINTR)
 			gone = 1;
 		if (pr > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
@@ -538,7 +616,7 @@ ui_tui_run(struct ui_tui *t, const struct ui_feed *f)
 			ui_layout(l.header.h, l.header.w, t->v.focus, &l);
 			t->v.detail_w = l.header.w;
 			ui_view_key(&t->v, k, panel_rows(t, &l, l.header.h));
-			dirty = 1;
+			dirty = keyed = 1;
 			if (t->v.quit)
 				break;
 		}

@@ -12,8 +12,10 @@ ui_alert_free(struct ui_alert *a)
 	if (a == NULL)
 		return;
 	free(a->detail);
-	free(a->raw);
-	free(a->priv);
+	if (!a->one_block) {
+		free(a->raw);
+		free(a->priv);
+	}
 	free(a);
 }
 
@@ -278,10 +280,20 @@ ui_alert_row(const struct ui_alert *a, int w, int ascii, char *out, size_t outle
 		return;
 	out[0] = '\0';
 	ui_alert_cols(w, &c);
-	if (gmtime_r(&t, &g))
+	/* Every visible row, every frame: the time of day (UTC) without
+	 * gmtime_r() and snprintf() when the time is an ordinary one. */
+	if (t >= 0 && t < (time_t)1 << 40) {
+		unsigned d = (unsigned)(t % 86400), f[3] = { d / 3600, d / 60 % 60, d % 60 };
+		for (int i = 0; i < 3; i++) {
+			tm[i * 3] = (char)('0' + f[i] / 10);
+			tm[i * 3 + 1] = (char)('0' + f[i] % 10);
+			tm[i * 3 + 2] = i < 2 ? ':' : '\0';
+		}
+	} else if (gmtime_r(&t, &g)) {
 		snprintf(tm, sizeof(tm), "%02d:%02d:%02d", g.tm_hour, g.tm_min, g.tm_sec);
-	else
+	} else {
 		snprintf(tm, sizeof(tm), "--:--:--");
+	}
 	snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)a->count);
 	o = put_col(out, o, outlen, tm, c.time, UI_CUT_END, ascii, 0, 0);
 	o = put_col(out, o, outlen, ui_sev_short(a->sev), c.sev, UI_CUT_END, ascii, 0, 0);

@@ -175,6 +175,32 @@ Test(ui_row, exact_width_and_ipv6)
 	ui_alert_free(a);
 }
 
+/* The time column: time of day in UTC, computed directly for ordinary
+ * times and by gmtime_r() otherwise (as before). */
+Test(ui_row, time_of_day)
+{
+	static const struct {
+		time_t t;
+		const char *want, *comment;
+	} cases[] = {
+		{ 0, "00:00:00", "the epoch" },
+		{ 1700000007, "22:13:27", "an ordinary capture time" },
+		{ 86399, "23:59:59", "last second of a day" },
+		{ 86400 * 365 + 3600 * 7 + 60 * 8 + 9, "07:08:09", "a year later" },
+		{ (time_t)12725830 * 86400 + 3661, "01:01:01", "past 2^40 s: gmtime_r" },
+		{ -1, "23:59:59", "before the epoch: gmtime_r" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ui_alert *a = mk(1, 0, "r", "192.0.2.1", "sip:a@b");
+		a->ts.tv_sec = cases[i].t;
+		char out[1024];
+		ui_alert_row(a, 120, 1, out, sizeof(out));
+		cr_expect(strncmp(out, cases[i].want, 8) == 0, "%s: [%.8s], want %s",
+		    cases[i].comment, out, cases[i].want);
+		ui_alert_free(a);
+	}
+}
+
 Test(ui_list, filters_scroll_pause_clear)
 {
 	struct ui_list l;
@@ -354,4 +380,37 @@ Test(ui_topn, guarantees_under_eviction)
 	}
 	cr_expect_eq(t.total, total);
 	ui_topn_free(&t);
+}
+
+/* Keys of every length class the word-wise hash, compare and copy handle
+ * (under 4, 4 to 7, whole words, a partial last word, the 96-byte cut):
+ * keys differing only in their first or last byte stay apart, and the
+ * stored key is the key. */
+Test(ui_topn, key_lengths)
+{
+	static const size_t lens[] = { 1, 3, 4, 7, 8, 9, 16, 17, 40, 95, 96, 120 };
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct ui_topn t;
+		const struct ui_topn_entry *e[4];
+		uint8_t a[128], b[128], c[128];
+		size_t n = lens[i], kept = n > UI_TOPN_KEY ? UI_TOPN_KEY : n;
+		for (size_t k = 0; k < n; k++)
+			a[k] = (uint8_t)(k * 7 + 1);
+		memcpy(b, a, n);
+		memcpy(c, a, n);
+		b[kept - 1] ^= 0x80; /* last byte kept */
+		c[0] ^= 0x01;        /* first byte */
+		cr_assert_eq(ui_topn_init(&t, 4), 0);
+		for (int r = 0; r < 3; r++)
+			ui_topn_add(&t, a, n);
+		for (int r = 0; r < 2; r++)
+			ui_topn_add(&t, b, n);
+		ui_topn_add(&t, c, n);
+		cr_assert_eq(ui_topn_top(&t, e, 4), 3, "len %zu", n);
+		cr_expect(e[0]->n == 3 && e[1]->n == 2 && e[2]->n == 1, "len %zu", n);
+		cr_expect(e[0]->len == kept && memcmp(e[0]->key, a, kept) == 0, "len %zu", n);
+		cr_expect(e[1]->len == kept && memcmp(e[1]->key, b, kept) == 0, "len %zu", n);
+		cr_expect(e[2]->len == kept && memcmp(e[2]->key, c, kept) == 0, "len %zu", n);
+		ui_topn_free(&t);
+	}
 }

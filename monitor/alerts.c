@@ -672,6 +672,12 @@ sink_write(struct sink *s, const struct rule_alert *a)
 }
 
 void
+sink_set_wait(struct sink *s, unsigned ms)
+{
+	outq_set_wait(s->q, ms);
+}
+
+void
 sink_hint_dlt(struct sink *s, int dlt)
 {
 	if (s->hint_dlt < 0)

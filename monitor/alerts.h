@@ -102,6 +102,9 @@ struct sink *sink_open(const char *spec, char *err, size_t errlen);
 struct sink *sink_open_spec(const struct sink_spec *o, char *err, size_t errlen);
 /* Formats and enqueues.  0, or -1 when the alert was dropped. */
 int sink_write(struct sink *s, const struct rule_alert *a);
+/* Reading capture files: a full queue waits up to ms for room instead of
+ * dropping at once (outq_set_wait). */
+void sink_set_wait(struct sink *s, unsigned ms);
 /* Link type for an evidence file that gets no packet (stays valid pcap). */
 void sink_hint_dlt(struct sink *s, int dlt);
 /* Starts the flush: queued alerts go out until deadline (CLOCK_MONOTONIC). */

@@ -1040,6 +1040,12 @@ main(int argc, char **argv)
 			fprintf(stderr, "sipwatch: %s\n", err);
 			return EXIT_SETUP;
 		}
+		/* Reading files, nothing forces a drop: a full queue waits for
+		 * its writer (at most as long as one delivery may take, and
+		 * only once if the writer is stuck), so a replay exports the
+		 * same alerts as the live run it stands for. */
+		if (iface == NULL)
+			sink_set_wait(a.sinks[a.nsinks], 2 * OUTQ_OP_TIMEOUT_MS);
 		a.nsinks++;
 	}
 	a.eng = no_rules ? NULL : rule_engine_new(rc, on_alert, &a, err, sizeof(err));

@@ -366,3 +366,63 @@ Test(outq, flush_is_bounded)
 	cr_expect_eq(st.sent, 0);
 	cr_expect_eq(st.dropped, 11, "10 undelivered + 1 refused");
 }
+
+/* A slow writer: each delivery takes about 1 ms. */
+static int
+slow_deliver(void *ud, struct outq *q, const uint8_t *rec, size_t len,
+    const struct timespec *deadline, unsigned *retry_ms)
+{
+	struct gate *g = ud;
+	(void)q, (void)rec, (void)len, (void)deadline, (void)retry_ms;
+	struct timespec ms = { 0, 1000000 };
+	nanosleep(&ms, NULL);
+	pthread_mutex_lock(&g->mu);
+	g->delivered++;
+	pthread_mutex_unlock(&g->mu);
+	return OUTQ_SENT;
+}
+
+Test(outq, waiting_queue_loses_nothing)
+{
+	struct gate g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 1, 0, 0 };
+	char err[128];
+	struct outq *q = outq_new(4, 1 << 20, slow_deliver, NULL, &g, err, sizeof(err));
+	cr_assert_not_null(q);
+	outq_set_wait(q, 1000);
+	/* 100 records into 4 slots, far faster than the writer takes them. */
+	for (int i = 0; i < 100; i++)
+		cr_assert_eq(outq_push(q, "w", 1), 0, "record %d dropped", i);
+	struct outq_stats st;
+	cr_assert_eq(outq_close(q, &st), 0);
+	cr_expect_eq(st.sent, 100);
+	cr_expect_eq(st.dropped, 0);
+}
+
+Test(outq, waiting_queue_gives_up_on_a_stuck_writer)
+{
+	struct gate g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 1, 0 };
+	char err[128];
+	struct outq *q = outq_new(2, 1 << 20, gate_deliver, NULL, &g, err, sizeof(err));
+	cr_assert_not_null(q);
+	outq_set_wait(q, 200);
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(outq_push(q, "s", 1), 0);
+	struct timespec t0;
+	outq_now(&t0);
+	/* The writer retries forever: the first push into the full queue
+	 * waits 200 ms, the next ones drop at once. */
+	int dropped = 0;
+	for (int i = 0; i < 20; i++)
+		dropped += outq_push(q, "s", 1) != 0;
+	long took = -outq_ms_until(&t0);
+	cr_expect_eq(dropped, 20);
+	cr_expect_geq(took, 150, "waited once (%ld ms)", took);
+	cr_expect_leq(took, 900, "but not once per record (%ld ms)", took);
+	struct timespec dl;
+	outq_now(&dl);
+	outq_add_ms(&dl, 100);
+	outq_shutdown(q, &dl);
+	struct outq_stats st;
+	cr_assert_eq(outq_close(q, &st), 0);
+	cr_expect_eq(st.dropped, 22);
+}

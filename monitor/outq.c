@@ -136,10 +136,14 @@ struct outq {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;    /* records arrived, or closing */
 	pthread_cond_t done_cv;
+	pthread_cond_t room_cv; /* a record left the queue, or closing */
 	pthread_t th;
 	struct rec *head, *tail;
 	size_t nrec, nbytes, max_rec, max_bytes;
 	int closing, done;
+	unsigned wait_ms;     /* outq_set_wait */
+	int stalled;          /* a wait for room timed out; cleared when the
+	                         writer delivers again */
 	struct timespec deadline; /* valid when closing */
 	outq_deliver_fn deliver;
 	outq_finish_fn finish;
@@ -193,8 +197,10 @@ writer(void *arg)
 			q->tail = NULL;
 		q->nrec--;
 		q->nbytes -= r->len;
+		pthread_cond_broadcast(&q->room_cv);
 		if (rc == OUTQ_SENT) {
 			q->st.sent++;
+			q->stalled = 0;
 		} else {
 			q->st.dropped++;
 			q->st.errors++;
@@ -216,6 +222,7 @@ writer(void *arg)
 	pthread_mutex_lock(&q->mu);
 	q->done = 1;
 	pthread_cond_broadcast(&q->done_cv);
+	pthread_cond_broadcast(&q->room_cv);
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
 }
@@ -242,6 +249,7 @@ outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deliver,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&q->cv, &ca);
 	pthread_cond_init(&q->done_cv, &ca);
+	pthread_cond_init(&q->room_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	/* Signals (SIGINT, SIGTERM) are for the capture thread. */
 	sigfillset(&all);
@@ -252,6 +260,7 @@ outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deliver,
 		snprintf(err, errlen, "cannot start a writer thread: %s", strerror(r));
 		pthread_cond_destroy(&q->cv);
 		pthread_cond_destroy(&q->done_cv);
+		pthread_cond_destroy(&q->room_cv);
 		pthread_mutex_destroy(&q->mu);
 		free(q);
 		return NULL;
@@ -259,11 +268,42 @@ outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deliver,
 	return q;
 }
 
+/* Called with q->mu held: room for a record of len bytes. */
+static int
+has_room(const struct outq *q, size_t len)
+{
+	return q->nrec < q->max_rec && len <= q->max_bytes - q->nbytes;
+}
+
+/*
+ * Called with q->mu held.  A waiting queue blocks while it is full, for
+ * at most wait_ms per record; once a wait times out (the writer is stuck,
+ * e.g. a receiver is down and it is backing off) the queue drops again
+ * without waiting until the writer delivers a record.
+ */
+static int
+wait_room(struct outq *q, size_t len)
+{
+	if (has_room(q, len) || q->wait_ms == 0 || q->stalled || q->closing ||
+	    len > q->max_bytes)
+		return has_room(q, len);
+	struct timespec dl;
+	outq_now(&dl);
+	outq_add_ms(&dl, (long)q->wait_ms);
+	while (!has_room(q, len) && !q->closing && !q->done) {
+		if (pthread_cond_timedwait(&q->room_cv, &q->mu, &dl) == ETIMEDOUT) {
+			q->stalled = !has_room(q, len);
+			break;
+		}
+	}
+	return has_room(q, len);
+}
+
 int
 outq_push(struct outq *q, const void *data, size_t len)
 {
 	pthread_mutex_lock(&q->mu);
-	if (q->closing || q->nrec >= q->max_rec || len > q->max_bytes - q->nbytes) {
+	if (q->closing || !wait_room(q, len)) {
 		q->st.dropped++;
 		pthread_mutex_unlock(&q->mu);
 		return -1;
@@ -272,8 +312,7 @@ outq_push(struct outq *q, const void *data, size_t len)
 	/* Allocate outside the lock: the writer may be waiting for it. */
 	struct rec *r = malloc(sizeof(*r) + len);
 	pthread_mutex_lock(&q->mu);
-	if (r == NULL || q->closing || q->nrec >= q->max_rec ||
-	    len > q->max_bytes - q->nbytes) {
+	if (r == NULL || q->closing || !wait_room(q, len)) {
 		q->st.dropped++;
 		pthread_mutex_unlock(&q->mu);
 		free(r);
@@ -294,6 +333,14 @@ outq_push(struct outq *q, const void *data, size_t len)
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
+}
+
+void
+outq_set_wait(struct outq *q, unsigned ms)
+{
+	pthread_mutex_lock(&q->mu);
+	q->wait_ms = ms;
+	pthread_mutex_unlock(&q->mu);
 }
 
 void
@@ -370,6 +417,7 @@ outq_close(struct outq *q, struct outq_stats *final)
 	pthread_join(q->th, NULL);
 	pthread_cond_destroy(&q->cv);
 	pthread_cond_destroy(&q->done_cv);
+	pthread_cond_destroy(&q->room_cv);
 	pthread_mutex_destroy(&q->mu);
 	free(q);
 	return 0;

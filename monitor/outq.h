@@ -1,7 +1,9 @@
 /*
  * outq.h - a bounded queue with its own writer thread, one per alert
- * output.  The capture thread formats a record and pushes it; it never
- * waits: a full queue (records or bytes) drops the record and counts it.
+ * output.  The capture thread formats a record and pushes it.  Live, it
+ * never waits: a full queue (records or bytes) drops the record and counts
+ * it.  Reading a capture file, nothing forces a drop, so the queue may be
+ * told to wait for room (outq_set_wait).
  * The writer thread hands records to a deliver function in order.
  *
  * Also a small growable byte buffer (obuf) the formatters share.
@@ -65,6 +67,14 @@ struct outq *outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deli
     outq_finish_fn finish, void *ud, char *err, size_t errlen);
 /* Copies the record in.  0 queued; -1 dropped (full or out of memory). */
 int outq_push(struct outq *q, const void *rec, size_t len);
+/*
+ * From now on a push into a full queue waits up to ms for the writer to
+ * make room before it drops (0, the default: never waits).  A wait that
+ * times out marks the writer stuck: later pushes drop at once until it
+ * delivers a record again, so a dead receiver costs one wait, not one per
+ * record.
+ */
+void outq_set_wait(struct outq *q, unsigned ms);
 /* Counts a record that could not even be formatted as dropped. */
 void outq_drop(struct outq *q);
 /* Writer side: count an error (a failed connect or send) or a reconnection. */

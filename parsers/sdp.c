@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "scan.h"
 #include "sip_values.h"
 
 /*
@@ -102,9 +103,9 @@ sdp_parse(struct span body, struct sdp_info *info)
 	p = body.p;
 	end = p + body.len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl != NULL ? nl : end;
-		const char *next = nl != NULL ? nl + 1 : end;
+		const char *nl = scan_byte(p, end, '\n');
+		const char *le = nl;
+		const char *next = nl != end ? nl + 1 : end;
 		const char *v, *q;
 		struct span f1, f2, f3;
 		uint16_t port;
@@ -183,7 +184,10 @@ sdp_parse(struct span body, struct sdp_info *info)
 				cur->port = port;
 			break;
 		case 'a':
-			/* SDES keys (RFC 4568 section 9.1) are media-level only. */
+			/* SDES keys (RFC 4568 section 9.1) are media-level only.
+			 * Most lines are neither: the first letter decides. */
+			if (v == le || ((*v | 0x20) != 'c' && (*v | 0x20) != 'f'))
+				break;
 			if (span_istarts(span_make(v, le), "crypto:")) {
 				inc(&info->crypto_total);
 				if (cur != NULL)
@@ -237,9 +241,9 @@ part_sdp(const char *p, const char *end, unsigned depth, struct span *out)
 	int in_ct = 0;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl != NULL ? nl : end;
-		const char *next = nl != NULL ? nl + 1 : end;
+		const char *nl = scan_byte(p, end, '\n');
+		const char *le = nl;
+		const char *next = nl != end ? nl + 1 : end;
 		const char *colon;
 
 		if (le > p && le[-1] == '\r')
@@ -294,9 +298,9 @@ multipart_sdp(struct span body, struct span b, unsigned depth, struct span *out)
 	const char *p = body.p, *end = body.p + body.len, *part = NULL;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl != NULL ? nl : end;
-		const char *next = nl != NULL ? nl + 1 : end;
+		const char *nl = scan_byte(p, end, '\n');
+		const char *le = nl;
+		const char *next = nl != end ? nl + 1 : end;
 		int kind;
 
 		if (le > p && le[-1] == '\r')

@@ -1,9 +1,9 @@
 /*
  * sip.c - zero-copy SIP message parser, see sip.h.
  *
- * One forward pass over the start line and the header block: memchr() finds
- * line ends, a 256-entry class table decides token bytes, header names go
- * through one {name, compact form, id} table.  Every read is bounded by
+ * One forward pass over the start line and the header block: scan_byte()
+ * finds line ends, a 256-entry class table decides token bytes, header names
+ * go through one {name, compact form, id} table.  Every read is bounded by
  * pointer comparisons against the end of the input; nothing is written to
  * the input and nothing is allocated.
  *
@@ -16,6 +16,8 @@
 
 #include <limits.h>
 #include <string.h>
+
+#include "scan.h"
 
 /*
  * Junk before the start line is searched for a start line only on lines
@@ -30,15 +32,17 @@
 
 /* ---- byte classes (RFC 3261 section 25.1) ---- */
 
-enum { C_TOK = 1, C_DIG = 2, C_WSP = 4 };
+enum { C_TOK = 1, C_DIG = 2, C_WSP = 4, C_LWS = 8 };
 #define T_ C_TOK
 #define D_ (C_TOK | C_DIG)
-#define W_ C_WSP
+#define W_ (C_WSP | C_LWS)
+#define L_ C_LWS
 
 /* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
- * "'" / "~"); WSP = SP / HTAB.  Bytes 0x80-0xff are in no class. */
+ * "'" / "~"); WSP = SP / HTAB; LWS as is_lws() has it, CR and LF too.
+ * Bytes 0x80-0xff are in no class. */
 static const uint8_t cls[256] = {
-	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, W_, 0, 0, 0, 0, 0, 0,
+	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, W_, L_, 0, 0, L_, 0, 0,
 	/* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	/* 0x20  SP ! " # $ % & ' ( ) * + , - . / */
 	W_, T_, 0, 0, 0, T_, 0, T_, 0, 0, T_, T_, 0, T_, T_, 0,
@@ -56,6 +60,7 @@ static const uint8_t cls[256] = {
 #undef T_
 #undef D_
 #undef W_
+#undef L_
 
 static inline int
 is_tok(char c)
@@ -79,7 +84,7 @@ is_wsp(char c)
 static inline int
 is_lws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return cls[(unsigned char)c] & C_LWS;
 }
 
 static inline unsigned char
@@ -89,17 +94,38 @@ lower(char c)
 	return (u >= 'A' && u <= 'Z') ? (unsigned char)(u + 32) : u;
 }
 
-/* 1 if [p, e) starts with lit, ASCII case-insensitively. */
-static int
+/* Each byte of w lower-cased, ASCII only: 'A'..'Z' gain 0x20. */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t h = w & (0x7f * ones);
+	uint64_t ge_a = h + (0x80 - 'A') * ones; /* bit 7 set where >= 'A' */
+	uint64_t gt_z = h + (0x7f - 'Z') * ones; /* bit 7 set where > 'Z' */
+	return w | (((ge_a & ~gt_z & ~w) & (0x80 * ones)) >> 2);
+}
+
+/* 1 if [p, e) starts with lit, ASCII case-insensitively.  A literal of up
+ * to 8 bytes is compared as one word. */
+static inline int
 istarts(const char *p, const char *e, const char *lit)
 {
+	size_t n = __builtin_strlen(lit);
+	if (n <= 8) {
+		uint64_t a = 0, b = 0;
+		if (p > e || (size_t)(e - p) < n)
+			return 0;
+		memcpy(&a, p, n);
+		memcpy(&b, lit, n);
+		return lower8(a) == lower8(b);
+	}
 	for (; *lit != '\0'; lit++, p++)
 		if (p >= e || lower(*p) != lower(*lit))
 			return 0;
 	return 1;
 }
 
-static const char *
+HOT const char *
 skip_wsp(const char *p, const char *e)
 {
 	while (p < e && is_wsp(*p))
@@ -107,15 +133,24 @@ skip_wsp(const char *p, const char *e)
 	return p;
 }
 
-static const char *
+HOT const char *
 skip_tok(const char *p, const char *e)
 {
-	while (p < e && is_tok(*p))
-		p++;
-	return p;
+	return scan_cls(p, e, cls, C_TOK);
 }
 
-static const char *
+/* span_trim() of [s, e), through the class table. */
+HOT struct span
+trim_lws(const char *s, const char *e)
+{
+	while (s < e && is_lws(*s))
+		s++;
+	while (e > s && is_lws(e[-1]))
+		e--;
+	return span_make(s, e);
+}
+
+HOT const char *
 rtrim_wsp(const char *s, const char *e)
 {
 	while (e > s && is_wsp(e[-1]))
@@ -133,6 +168,12 @@ static const char *const method_names[SIP_M__COUNT] = {
 	[SIP_M_OTHER] = "OTHER",
 };
 
+static const uint8_t method_len[SIP_M__COUNT] = {
+#define SIP_M_LEN(n) [SIP_M_##n] = sizeof(#n) - 1,
+	SIP_METHOD_LIST(SIP_M_LEN)
+#undef SIP_M_LEN
+};
+
 const char *
 sip_method_name(enum sip_method m)
 {
@@ -147,7 +188,7 @@ sip_method_lookup(struct span tok)
 		return SIP_M_OTHER;
 	for (unsigned m = SIP_M_NONE + 1; m < SIP_M_OTHER; m++) {
 		const char *n = method_names[m];
-		if (n[0] == tok.p[0] && strlen(n) == tok.len &&
+		if (n[0] == tok.p[0] && method_len[m] == tok.len &&
 		    memcmp(n, tok.p, tok.len) == 0)
 			return (enum sip_method)m;
 	}
@@ -156,8 +197,11 @@ sip_method_lookup(struct span tok)
 
 /* ---- headers ---- */
 
+/* Names are NUL-padded to whole 8-byte words for hdr_eq() and hdr_ieq(). */
+#define HDR_MAX_NAME 19
+#define HDR_NAME_BUF 24
 struct hdr_def {
-	const char *name;
+	char name[HDR_NAME_BUF];
 	char compact; /* lower case, 0 when none */
 };
 
@@ -213,32 +257,43 @@ static const uint8_t hdr_compact[256] = {
 };
 
 /*
- * Full names bucketed by length, so a lookup compares at most a handful of
- * names; each row ends with SIP_H_OTHER (0).  sip_test.c checks that every
- * name in hdr_tab is found through this index.
+ * Full names by length and first letter (either case: the index is the
+ * letter's low five bits), two slots each, so that a lookup compares one
+ * name, two at most.  sip_test.c checks that every name in hdr_tab is found
+ * through this index.
  */
-#define HDR_MAX_NAME 19
-static const uint8_t hdr_by_len[HDR_MAX_NAME + 1][6] = {
-	[2] = { SIP_H_TO },
-	[3] = { SIP_H_VIA },
-	[4] = { SIP_H_FROM, SIP_H_CSEQ },
-	[5] = { SIP_H_EVENT, SIP_H_ROUTE, SIP_H_ALLOW },
-	[6] = { SIP_H_SERVER },
-	[7] = { SIP_H_CALL_ID, SIP_H_CONTACT, SIP_H_EXPIRES, SIP_H_SUBJECT,
-	    SIP_H_REQUIRE },
-	[8] = { SIP_H_REFER_TO, SIP_H_IDENTITY },
-	[9] = { SIP_H_SUPPORTED },
-	[10] = { SIP_H_USER_AGENT },
-	[11] = { SIP_H_REFERRED_BY },
-	[12] = { SIP_H_MAX_FORWARDS, SIP_H_MIME_VERSION, SIP_H_CONTENT_TYPE,
-	    SIP_H_ALLOW_EVENTS, SIP_H_RECORD_ROUTE },
-	[13] = { SIP_H_AUTHORIZATION },
-	[14] = { SIP_H_CONTENT_LENGTH },
-	[15] = { SIP_H_SESSION_EXPIRES },
-	[16] = { SIP_H_CONTENT_ENCODING, SIP_H_WWW_AUTHENTICATE },
-	[18] = { SIP_H_PROXY_AUTHENTICATE },
-	[19] = { SIP_H_PROXY_AUTHORIZATION },
+#define HI(len, c, a, b) [len][(c) & 31] = { a, b }
+static const uint8_t hdr_idx[HDR_MAX_NAME + 1][32][2] = {
+	HI(2, 't', SIP_H_TO, 0),
+	HI(3, 'v', SIP_H_VIA, 0),
+	HI(4, 'f', SIP_H_FROM, 0),
+	HI(4, 'c', SIP_H_CSEQ, 0),
+	HI(5, 'e', SIP_H_EVENT, 0),
+	HI(5, 'r', SIP_H_ROUTE, 0),
+	HI(5, 'a', SIP_H_ALLOW, 0),
+	HI(6, 's', SIP_H_SERVER, 0),
+	HI(7, 'c', SIP_H_CALL_ID, SIP_H_CONTACT),
+	HI(7, 'e', SIP_H_EXPIRES, 0),
+	HI(7, 's', SIP_H_SUBJECT, 0),
+	HI(7, 'r', SIP_H_REQUIRE, 0),
+	HI(8, 'r', SIP_H_REFER_TO, 0),
+	HI(8, 'i', SIP_H_IDENTITY, 0),
+	HI(9, 's', SIP_H_SUPPORTED, 0),
+	HI(10, 'u', SIP_H_USER_AGENT, 0),
+	HI(11, 'r', SIP_H_REFERRED_BY, 0),
+	HI(12, 'm', SIP_H_MAX_FORWARDS, SIP_H_MIME_VERSION),
+	HI(12, 'c', SIP_H_CONTENT_TYPE, 0),
+	HI(12, 'a', SIP_H_ALLOW_EVENTS, 0),
+	HI(12, 'r', SIP_H_RECORD_ROUTE, 0),
+	HI(13, 'a', SIP_H_AUTHORIZATION, 0),
+	HI(14, 'c', SIP_H_CONTENT_LENGTH, 0),
+	HI(15, 's', SIP_H_SESSION_EXPIRES, 0),
+	HI(16, 'c', SIP_H_CONTENT_ENCODING, 0),
+	HI(16, 'w', SIP_H_WWW_AUTHENTICATE, 0),
+	HI(18, 'p', SIP_H_PROXY_AUTHENTICATE, 0),
+	HI(19, 'p', SIP_H_PROXY_AUTHORIZATION, 0),
 };
+#undef HI
 
 const char *
 sip_hdr_name(enum sip_hdr_id id)
@@ -246,47 +301,97 @@ sip_hdr_name(enum sip_hdr_id id)
 	return (unsigned)id < SIP_H__COUNT ? hdr_tab[id].name : "";
 }
 
-enum sip_hdr_id
-sip_hdr_lookup(struct span name)
+
+/* The k-th 8-byte word of the len-byte name at p, NULs past len. */
+static inline uint64_t
+name_word(const char *p, uint32_t len, uint32_t k)
 {
-	if (name.p == NULL || name.len == 0)
-		return SIP_H_OTHER;
-	/* RFC 3261 section 7.3.1: field names are case-insensitive. */
-	if (name.len == 1)
-		return (enum sip_hdr_id)hdr_compact[(unsigned char)name.p[0]];
-	if (name.len > HDR_MAX_NAME)
-		return SIP_H_OTHER;
-	unsigned char c0 = lower(name.p[0]);
-	/* Most senders write the canonical spelling: one memcmp decides. */
-	for (const uint8_t *id = hdr_by_len[name.len]; *id != SIP_H_OTHER; id++)
-		if (memcmp(name.p, hdr_tab[*id].name, name.len) == 0)
-			return (enum sip_hdr_id)*id;
-	for (const uint8_t *id = hdr_by_len[name.len]; *id != SIP_H_OTHER; id++) {
-		const char *n = hdr_tab[*id].name;
-		if (lower(n[0]) != c0)
-			continue;
-		uint32_t i = 1;
-		while (i < name.len && lower(name.p[i]) == lower(n[i]))
-			i++;
-		if (i == name.len)
-			return (enum sip_hdr_id)*id;
+	uint64_t w;
+	memcpy(&w, p + 8 * k, 8);
+	return len - 8 * k >= 8 ? w : w & (~0ull >> (64 - 8 * (len - 8 * k)));
+}
+
+/*
+ * hdr_eq(): 1 if the len (2..HDR_MAX_NAME) bytes at p are canonical name
+ * n as written; hdr_ieq(): in any case.  Both compare 8 bytes at a time, so
+ * p must be readable up to the next multiple of 8 bytes.  Canonical names
+ * are NUL-padded and hold only letters and '-', which OR 0x20 lower-cases;
+ * the input is lower-cased exactly.
+ */
+static inline int
+hdr_eq(const char *p, uint32_t len, const char *n)
+{
+	uint64_t b;
+	memcpy(&b, n, 8);
+	if (name_word(p, len, 0) != b)
+		return 0;
+	for (uint32_t k = 1; 8 * k < len; k++) {
+		memcpy(&b, n + 8 * k, 8);
+		if (name_word(p, len, k) != b)
+			return 0;
 	}
+	return 1;
+}
+
+/* Out of line: it is rarely needed, and hdr_lookup() stays small enough
+ * to inline into the header loop. */
+static __attribute__((noinline)) int
+hdr_ieq(const char *p, uint32_t len, const char *n)
+{
+	for (uint32_t k = 0; 8 * k < len; k++) {
+		uint64_t b, m = ~0ull;
+		memcpy(&b, n + 8 * k, 8);
+		if (len - 8 * k < 8)
+			m >>= 64 - 8 * (len - 8 * k);
+		if (lower8(name_word(p, len, k)) != (b | (0x2020202020202020ull & m)))
+			return 0;
+	}
+	return 1;
+}
+
+/* sip_hdr_lookup() for a name of 1..HDR_MAX_NAME bytes at p, readable up
+ * to the next multiple of 8 bytes. */
+static inline enum sip_hdr_id
+hdr_lookup(const char *p, uint32_t len)
+{
+	/* RFC 3261 section 7.3.1: field names are case-insensitive. */
+	if (len == 1)
+		return (enum sip_hdr_id)hdr_compact[(unsigned char)*p];
+	const uint8_t *id = hdr_idx[len][*p & 31];
+	/* Most senders write the canonical spelling. */
+	for (int i = 0; i < 2; i++)
+		if (id[i] != SIP_H_OTHER && hdr_eq(p, len, hdr_tab[id[i]].name))
+			return (enum sip_hdr_id)id[i];
+	for (int i = 0; i < 2; i++)
+		if (id[i] != SIP_H_OTHER && hdr_ieq(p, len, hdr_tab[id[i]].name))
+			return (enum sip_hdr_id)id[i];
 	return SIP_H_OTHER;
 }
 
-struct span
-sip_hdr_get(const struct sip_msg *msg, enum sip_hdr_id id)
+enum sip_hdr_id
+sip_hdr_lookup(struct span name)
 {
-	if ((unsigned)id >= SIP_H__COUNT || msg->first[id] < 0 ||
-	    (size_t)msg->first[id] >= msg->num_headers)
-		return SPAN_NULL;
-	return msg->headers[msg->first[id]].value;
+	char buf[HDR_NAME_BUF] = { 0 };
+
+	if (name.p == NULL || name.len == 0 || name.len > HDR_MAX_NAME)
+		return SIP_H_OTHER;
+	memcpy(buf, name.p, name.len);
+	return hdr_lookup(buf, name.len);
 }
 
-/* Bytes that matter when splitting a list: the rest are skipped fast. */
-static const uint8_t list_special[256] = {
-	['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, [','] = 1,
-};
+/* Id of the header name [p, ne), the input ending at end.  hdr_lookup()
+ * reads whole words: near the end, sip_hdr_lookup() copies the name. */
+HOT unsigned
+name_id(const char *p, const char *ne, const char *end)
+{
+	uint32_t len = (uint32_t)(ne - p);
+
+	if (len == 0 || len > HDR_MAX_NAME)
+		return SIP_H_OTHER;
+	if ((uint32_t)(end - p) >= ((len + 7) & ~7u))
+		return (unsigned)hdr_lookup(p, len);
+	return (unsigned)sip_hdr_lookup(span_make(p, ne));
+}
 
 int
 sip_list_next(struct span value, uint32_t *pos, struct span *elem)
@@ -306,8 +411,8 @@ sip_list_next(struct span value, uint32_t *pos, struct span *elem)
 	/* RFC 3261 section 7.3.1: commas separate elements except inside a
 	 * quoted-string (with quoted-pair escapes) or a <URI>. */
 	for (; p < e; p++) {
-		while (p < e && !list_special[(unsigned char)*p])
-			p++;
+		/* The bytes that matter when splitting a list. */
+		p = scan_any5(p, e, '"', '\\', '<', '>', ',');
 		if (p == e)
 			break;
 		char c = *p;
@@ -326,7 +431,7 @@ sip_list_next(struct span value, uint32_t *pos, struct span *elem)
 			break;
 		}
 	}
-	*elem = span_trim(span_make(s, p));
+	*elem = trim_lws(s, p);
 	*pos = (uint32_t)(p - value.p) + (p < e ? 1u : 0u);
 	return 1;
 }
@@ -369,7 +474,7 @@ ver_compat(const char *s, const char *e)
 }
 
 /* 1 if [s, e) is NAME "/" 1*DIGIT "." 1*DIGIT, a protocol version. */
-static int
+HOT int
 is_proto_ver(const char *s, const char *e)
 {
 	const char *p = s;
@@ -389,7 +494,7 @@ is_proto_ver(const char *s, const char *e)
 }
 
 /* RFC 3261 section 7.1: "SIP/2.0", matched case-insensitively. */
-static void
+HOT void
 check_version(struct sip_msg *m, const char *s, const char *e)
 {
 	m->version = span_make(s, e);
@@ -399,7 +504,7 @@ check_version(struct sip_msg *m, const char *s, const char *e)
 
 /* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (section 7.2).
  * [s, e) starts with "SIP/". */
-static void
+HOT void
 parse_status(struct sip_msg *m, const char *s, const char *e)
 {
 	const char *p = s;
@@ -434,8 +539,9 @@ enum line_kind { L_NONE, L_START, L_FOREIGN };
  * first word ("\0\0INVITE"), or a token word right before the Request-URI.
  * *start is set to the first byte of the request proper.
  */
-static enum line_kind
-parse_request(struct sip_msg *m, const char *s, const char *e, const char **start)
+HOT enum line_kind
+parse_request(struct sip_msg *m, const char *s, const char *w1e, const char *e,
+    const char **start)
 {
 	const char *ve = rtrim_wsp(s, e);
 	const char *vs = ve;
@@ -446,9 +552,7 @@ parse_request(struct sip_msg *m, const char *s, const char *e, const char **star
 	if (!istarts(vs, ve, "SIP/"))
 		return is_proto_ver(vs, ve) ? L_FOREIGN : L_NONE;
 
-	const char *w1e = s;
-	while (w1e < vs && !is_wsp(*w1e))
-		w1e++;
+	/* The first word ends before the last one begins (vs > s). */
 	const char *ms = s, *me = w1e;
 	int bad = 0;
 	if (skip_tok(s, w1e) != w1e || w1e == s) {
@@ -493,20 +597,20 @@ parse_request(struct sip_msg *m, const char *s, const char *e, const char **star
 
 /* Classifies one line [s, e) (no line end) and fills the start-line fields
  * of m when it is, or contains after junk, a SIP start line. */
-static enum line_kind
+HOT enum line_kind
 parse_start_line(struct sip_msg *m, const char *s, const char *e, const char **start)
 {
-	const char *w1e = s;
-	while (w1e < e && !is_wsp(*w1e))
-		w1e++;
 	if (istarts(s, e, "SIP/")) {
 		*start = s;
 		parse_status(m, s, e);
 		return L_START;
 	}
+	const char *w1e = s;
+	while (w1e < e && !is_wsp(*w1e))
+		w1e++;
 	if (is_proto_ver(s, w1e))
 		return L_FOREIGN; /* "HTTP/1.1 200 OK", "RTSP/1.0 200 OK" */
-	enum line_kind k = parse_request(m, s, e, start);
+	enum line_kind k = parse_request(m, s, w1e, e, start);
 	if (k != L_NONE)
 		return k;
 	/* Junk then a status line on the same line. */
@@ -551,7 +655,7 @@ could_start(const char *s, const char *e)
 
 /* ---- header values (message-level checks only; sip_values.h parses) ---- */
 
-static void
+HOT void
 check_len(struct sip_msg *m, struct span v, uint32_t max, unsigned empty, unsigned lng)
 {
 	if (v.len == 0)
@@ -562,7 +666,7 @@ check_len(struct sip_msg *m, struct span v, uint32_t max, unsigned empty, unsign
 
 /* Digits with LWS around them, any number of leading zeros; -1 when the
  * value is not a number or exceeds UINT32_MAX. */
-static int
+HOT int
 parse_u32(struct span v, uint32_t *out)
 {
 	const char *p = v.p, *e = v.p + v.len;
@@ -586,7 +690,7 @@ parse_u32(struct span v, uint32_t *out)
 
 /* CSeq = 1*DIGIT LWS Method (section 20.16); the number must fit 32 bits
  * (section 8.1.1.5).  Sets *meth to the method token when well formed. */
-static void
+HOT void
 check_cseq(struct sip_msg *m, struct span v, const struct sip_limits *lim, struct span *meth)
 {
 	const char *p = v.p, *e = v.p + v.len;
@@ -612,7 +716,7 @@ struct hdr_state {
 	int cl_ok; /* first Content-Length parsed as a number */
 };
 
-static void
+HOT void
 check_header(struct sip_msg *m, unsigned id, struct span v, const struct sip_limits *lim,
     struct hdr_state *st)
 {
@@ -758,8 +862,10 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		/* A logical line runs to an LF not followed by SP/HTAB
 		 * (section 7.3.1 folding); deciding needs the byte after it. */
 		const char *ls = p;
-		const char *lf = memchr(p, '\n', (size_t)(end - p));
-		if (lf == NULL)
+		/* The first ':' comes with the line end, for the name below. */
+		const char *c = scan_any2(p, end, ':', '\n');
+		const char *lf = c < end && *c == ':' ? scan_byte(c + 1, end, '\n') : c;
+		if (lf == end)
 			return -2;
 		for (;;) {
 			if (lf[-1] != '\r')
@@ -768,22 +874,32 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 				return -2;
 			if (!is_wsp(lf[1]))
 				break;
-			lf = memchr(lf + 1, '\n', (size_t)(end - lf - 1));
-			if (lf == NULL)
+			lf = scan_byte(lf + 1, end, '\n');
+			if (lf == end)
 				return -2;
 		}
 		const char *le = lf[-1] == '\r' ? lf - 1 : lf;
 		p = lf + 1;
 
-		const char *ne = skip_tok(ls, le);
-		const char *colon = skip_wsp(ne, le);
-		if (ne == ls || colon == le || *colon != ':') {
-			msg->anomalies |= A(BAD_HEADER);
-			continue;
+		/*
+		 * A known name is all token bytes, so when the text before the
+		 * first ':' is one (WSP may follow it), skip_tok() would stop
+		 * where it ends: the name needs no scan of its own.
+		 */
+		const char *ne = rtrim_wsp(ls, c), *colon = c;
+		unsigned id = *c == ':' ? name_id(ls, ne, end) : SIP_H_OTHER;
+		if (id == SIP_H_OTHER) {
+			ne = skip_tok(ls, le);
+			colon = skip_wsp(ne, le);
+			if (ne == ls || colon == le || *colon != ':') {
+				msg->anomalies |= A(BAD_HEADER);
+				continue;
+			}
+			/* Rare (no known name before the first ':'): a call. */
+			id = (unsigned)sip_hdr_lookup(span_make(ls, ne));
 		}
 		struct span name = span_make(ls, ne);
-		struct span value = span_trim(span_make(colon + 1, le));
-		unsigned id = (unsigned)sip_hdr_lookup(name);
+		struct span value = trim_lws(colon + 1, le);
 		if (msg->count[id] < UINT16_MAX)
 			msg->count[id]++;
 		if (msg->num_headers < num_hdrs) {
@@ -865,9 +981,7 @@ sip_sniff(const char *buf, size_t len)
 	const char *e = buf + (len < SIP_SNIFF_WINDOW ? len : SIP_SNIFF_WINDOW);
 	while (p < e && (*p == '\r' || *p == '\n'))
 		p++;
-	const char *le = p;
-	while (le < e && *le != '\r' && *le != '\n')
-		le++;
+	const char *le = scan_any2(p, e, '\r', '\n');
 	/* Status-Line: "SIP/" version SP 3DIGIT (section 7.2). */
 	if (istarts(p, le, "SIP/")) {
 		const char *v = p;
@@ -888,8 +1002,11 @@ sip_sniff(const char *buf, size_t len)
 		vs--;
 	if (vs == p || !istarts(vs, ve, "SIP/") || !is_proto_ver(vs, ve))
 		return 0;
-	const char *q = rtrim_wsp(p, vs);
-	while (q > p && !is_wsp(q[-1]))
-		q--; /* start of the Request-URI */
-	return rtrim_wsp(p, q) > p;
+	/* Two words before it when the first (the method: scanning it is
+	 * shorter than scanning back over the Request-URI) ends before ue. */
+	const char *ue = rtrim_wsp(p, vs);
+	const char *w = skip_wsp(p, ue);
+	while (w < ue && !is_wsp(*w))
+		w++;
+	return w < ue;
 }

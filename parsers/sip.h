@@ -198,8 +198,16 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *msg,
  */
 int sip_sniff(const char *buf, size_t len);
 
-/* Value of the first header with this id, or SPAN_NULL. */
-struct span sip_hdr_get(const struct sip_msg *msg, enum sip_hdr_id id);
+/* Value of the first header with this id, or SPAN_NULL.  Inline: the
+ * summary and the rules look up a dozen headers per message. */
+static inline struct span
+sip_hdr_get(const struct sip_msg *msg, enum sip_hdr_id id)
+{
+	if ((unsigned)id >= SIP_H__COUNT || msg->first[id] < 0 ||
+	    (size_t)msg->first[id] >= msg->num_headers)
+		return SPAN_NULL;
+	return msg->headers[msg->first[id]].value;
+}
 
 /*
  * Iterates over the comma-separated elements of a header value (Via,

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "scan.h"
+
 /* Byte classes; a byte may be in several. */
 enum {
 	C_TOKEN = 0x01,  /* token (RFC 3261 section 25.1): alnum -.!%*_+`'~ */
@@ -41,12 +43,50 @@ is_alpha(char c)
 	return l >= 'a' && l <= 'z';
 }
 
-static const char *
+static inline const char *
 skip_cls(const char *p, const char *end, unsigned cls)
 {
-	while (p < end && is(*p, cls))
-		p++;
-	return p;
+	return scan_cls(p, end, cmap, cls);
+}
+
+/* Where parameter lists stop (item_next): a bit per separator. */
+enum { S_SEMI = 0x01, S_COMMA = 0x02, S_EQ = 0x04, S_LWS = 0x08 };
+static const uint8_t stops[256] = {
+	[';'] = S_SEMI, [','] = S_COMMA, ['='] = S_EQ,
+	[' '] = S_LWS, ['\t'] = S_LWS, ['\r'] = S_LWS, ['\n'] = S_LWS,
+};
+
+/* The stops bit of a list separator, ';' or ',' (the only two used). */
+static inline unsigned
+sep_bit(char sep)
+{
+	return sep == ';' ? S_SEMI : S_COMMA;
+}
+
+/* 1 if the 4 bytes at p, each ORed with 0x20, are those at lit. */
+static inline int
+ieq4(const char *p, const char *lit)
+{
+	uint32_t a, b;
+	memcpy(&a, p, 4);
+	memcpy(&b, lit, 4);
+	return (a | 0x20202020u) == b;
+}
+
+/*
+ * 1 if the n bytes at p are lit (lower-case letters only) in either case:
+ * OR 0x20 maps only 'A'..'Z' onto 'a'..'z'.  From 4 to 8 bytes, two
+ * overlapping words cover them all.
+ */
+static inline int
+ieq_letters(const char *p, const char *lit, size_t n)
+{
+	if (n >= 4 && n <= 8)
+		return ieq4(p, lit) && ieq4(p + n - 4, lit + n - 4);
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] | 0x20) != lit[i])
+			return 0;
+	return 1;
 }
 
 static const char *
@@ -55,7 +95,7 @@ skip_lws(const char *p, const char *end)
 	return skip_cls(p, end, C_LWS);
 }
 
-static struct span
+static inline struct span
 trim_span(const char *p, const char *end)
 {
 	while (p < end && is(*p, C_LWS))
@@ -66,7 +106,7 @@ trim_span(const char *p, const char *end)
 }
 
 /* Trims LWS; unlike span_trim, safe on SPAN_NULL (no arithmetic on NULL). */
-static struct span
+static inline struct span
 trimmed(struct span s)
 {
 	return s.len == 0 ? s : trim_span(s.p, s.p + s.len);
@@ -80,13 +120,11 @@ trimmed(struct span s)
 static const char *
 quoted_end(const char *p, const char *end)
 {
-	for (p++; p < end; p++) {
-		if (*p == '\\') {
-			if (++p == end)
-				return NULL;
-		} else if (*p == '"') {
+	for (p++; (p = scan_any2(p, end, '\\', '"')) < end; p++) {
+		if (*p == '"')
 			return p + 1;
-		}
+		if (++p == end)
+			return NULL;
 	}
 	return NULL;
 }
@@ -95,20 +133,16 @@ quoted_end(const char *p, const char *end)
 static const char *
 find_unquoted(const char *p, const char *end, char c)
 {
-	while (p < end && *p != c) {
-		if (*p == '"') {
-			p = quoted_end(p, end);
-			if (p == NULL)
-				return end;
-		} else {
-			p++;
-		}
+	while ((p = scan_any2(p, end, c, '"')) < end && *p != c) {
+		p = quoted_end(p, end);
+		if (p == NULL)
+			return end;
 	}
 	return p;
 }
 
 /* port = 1*DIGIT (section 25.1); above 65535 it cannot be a UDP/TCP port. */
-static const char *
+HOT const char *
 parse_port(const char *p, const char *end, uint16_t *port)
 {
 	const char *start = p;
@@ -131,7 +165,7 @@ parse_port(const char *p, const char *end, uint16_t *port)
  * IPv6address "]" (section 25.1); the host span excludes the brackets.
  * Returns the byte after the host, or NULL.
  */
-static const char *
+HOT const char *
 parse_host(const char *p, const char *end, struct span *host)
 {
 	const char *q;
@@ -156,7 +190,7 @@ parse_host(const char *p, const char *end, struct span *host)
 static int
 escapes_ok(const char *p, const char *end)
 {
-	while ((p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+	while ((p = scan_byte(p, end, '%')) < end) {
 		if (end - p < 3 || !is(p[1], C_HEX) || !is(p[2], C_HEX))
 			return 0;
 		p += 3;
@@ -179,27 +213,30 @@ struct item {
  * the end of the list, -1 for an unterminated quoted-string (*pp = end, the
  * value runs to end).
  */
-static int
+HOT int
 item_next(const char **pp, const char *end, char sep, struct item *it)
 {
 	const char *p = *pp, *n, *v;
+	const unsigned sb = sep_bit(sep);
 
-	while (p < end && (*p == sep || is(*p, C_LWS)))
+	while (p < end && (stops[(unsigned char)*p] & (sb | S_LWS)))
 		p++;
 	if (p == end) {
 		*pp = p;
 		return 0;
 	}
 	n = p;
-	while (p < end && *p != '=' && *p != sep && !is(*p, C_LWS))
-		p++;
+	p = scan_to_cls(p, end, stops, sb | S_EQ | S_LWS);
 	it->name = span_make(n, p);
-	p = skip_lws(p, end);
+	/* LWS around '=' and after a value is rare: no unrolled scans. */
+	while (p < end && (stops[(unsigned char)*p] & S_LWS))
+		p++;
 	it->has_val = 0;
 	it->val = span_make(p, p);
 	if (p < end && *p == '=') {
 		it->has_val = 1;
-		p = skip_lws(p + 1, end);
+		for (p++; p < end && (stops[(unsigned char)*p] & S_LWS); p++)
+			;
 		v = p;
 		if (p < end && *p == '"') {
 			p = quoted_end(p, end);
@@ -208,19 +245,22 @@ item_next(const char **pp, const char *end, char sep, struct item *it)
 				*pp = end;
 				return -1;
 			}
+		} else if (end - p >= 16) {
+			p = scan_any5(p, end, sep, ' ', '\t', '\r', '\n');
 		} else {
-			while (p < end && *p != sep && !is(*p, C_LWS))
-				p++;
+			p = scan_to_cls(p, end, stops, sb | S_LWS);
 		}
 		it->val = span_make(v, p);
-		p = skip_lws(p, end);
+		while (p < end && (stops[(unsigned char)*p] & S_LWS))
+			p++;
 	}
 	*pp = p;
 	return 1;
 }
 
-int
-sip_param_get(struct span params, const char *name, struct span *val)
+/* sip_param_get() for a name of n bytes. */
+HOT int
+param_get(struct span params, const char *name, size_t n, struct span *val)
 {
 	const char *p, *end;
 	struct item it;
@@ -232,7 +272,7 @@ sip_param_get(struct span params, const char *name, struct span *val)
 	p = params.p;
 	end = p + params.len;
 	while ((r = item_next(&p, end, ';', &it)) != 0) {
-		if (span_ieq(it.name, name)) {
+		if (span_ieq_n(it.name, name, n)) {
 			*val = it.val;
 			return 1;
 		}
@@ -243,11 +283,20 @@ sip_param_get(struct span params, const char *name, struct span *val)
 	return 0;
 }
 
-/* A span field of a struct, found by parameter name. */
+int
+sip_param_get(struct span params, const char *name, struct span *val)
+{
+	return param_get(params, name, strlen(name), val);
+}
+
+/* A span field of a struct, found by parameter name (lower-case letters
+ * only, for ieq_letters()). */
 struct field {
 	const char *name;
-	size_t off;
+	uint8_t len;
+	uint16_t off;
 };
+#define FIELD(name, type, member) { name, sizeof(name) - 1, offsetof(type, member) }
 
 /*
  * Stores the values of the parameters named in tab into the spans of obj; the
@@ -258,7 +307,7 @@ struct field {
  * junk are tolerated and quotes kept.  Returns 0, or -1 at an unterminated
  * quoted-string or, strict, a malformed item; values before it are stored.
  */
-static int
+HOT int
 fill_params(const char *p, const char *end, char sep, int strict,
     const struct field *tab, size_t n, void *obj)
 {
@@ -276,10 +325,8 @@ fill_params(const char *p, const char *end, char sep, int strict,
 		if (strict && v.len >= 2 && v.p[0] == '"')
 			v = span_make(v.p + 1, v.p + v.len - 1);
 		for (size_t i = 0; i < n; i++) {
-			/* Table names are lower case; the first byte rejects most. */
-			if (it.name.len == 0 || (it.name.p[0] | 0x20) != tab[i].name[0])
-				continue;
-			if (span_ieq(it.name, tab[i].name)) {
+			if (it.name.len == tab[i].len &&
+			    ieq_letters(it.name.p, tab[i].name, it.name.len)) {
 				/* off comes from offsetof: aligned for struct span. */
 				struct span *f = (void *)((char *)obj + tab[i].off);
 				if (f->p == NULL)
@@ -296,8 +343,9 @@ fill_params(const char *p, const char *end, char sep, int strict,
 	return 0;
 }
 
+/* Schemes of 3 or 4 lower-case letters, NUL-padded to one 4-byte word. */
 static const struct {
-	const char *name;
+	char name[4];
 	uint8_t scheme;
 } uri_schemes[] = {
 	{ "sip", SIP_URI_SIP },
@@ -305,8 +353,33 @@ static const struct {
 	{ "tel", SIP_URI_TEL },
 };
 
+/* enum sip_uri_scheme of the scheme [p, p + n): case-insensitive (RFC 3986
+ * section 3.1), compared as one word, OR 0x20 folding the letters. */
+static inline uint8_t
+uri_scheme(const char *p, size_t n)
+{
+	uint32_t w = 0;
+
+	if (n == 3) {
+		memcpy(&w, p, 3);
+		w |= 0x202020u;
+	} else if (n == 4) {
+		memcpy(&w, p, 4);
+		w |= 0x20202020u;
+	} else {
+		return SIP_URI_OTHER;
+	}
+	for (size_t i = 0; i < sizeof uri_schemes / sizeof uri_schemes[0]; i++) {
+		uint32_t lit;
+		memcpy(&lit, uri_schemes[i].name, 4);
+		if (w == lit)
+			return uri_schemes[i].scheme;
+	}
+	return SIP_URI_OTHER;
+}
+
 /* After "sip:" / "sips:": [ userinfo ] hostport uri-parameters [ headers ]. */
-static int
+HOT int
 sip_uri_rest(const char *p, const char *end, struct sip_uri *u)
 {
 	const char *q;
@@ -319,19 +392,27 @@ sip_uri_rest(const char *p, const char *end, struct sip_uri *u)
 	 * "user;par=u%40example.net" (RFC 4475 test "semiuri").  Scanning stops
 	 * at any byte userinfo cannot hold ('[', '@', ...): no '@' there, no user.
 	 */
-	q = skip_cls(p, end, C_USER);
+	const char *h = skip_cls(p, end, C_HOST);
+	/* A hostname is userinfo too (C_HOST is within C_USER): scan on from
+	 * where it ends, and when no '@' follows, the host is already known. */
+	q = h < end && is(*h, C_USER) ? skip_cls(h, end, C_USER) : h;
 	if (q < end && *q == '@') {
-		const char *colon = memchr(p, ':', (size_t)(q - p));
-		u->user = span_make(p, colon != NULL ? colon : q);
-		if (colon != NULL)
+		/* Only bytes past the hostname-like prefix can be ':' or '%'. */
+		const char *colon = scan_byte(h, q, ':');
+		u->user = span_make(p, colon);
+		if (colon != q)
 			u->password = span_make(colon + 1, q);
-		if (u->user.len == 0 || !escapes_ok(p, q))
+		if (u->user.len == 0 || !escapes_ok(h, q))
 			rc = -1;
 		p = q + 1;
+		h = NULL;
 	}
-	q = parse_host(p, end, &u->host);
-	if (q == NULL)
+	if (h != NULL && h > p) {
+		u->host = span_make(p, h);
+		q = h;
+	} else if ((q = parse_host(p, end, &u->host)) == NULL) {
 		return -1;
+	}
 	p = q;
 	if (p < end && *p == ':') {
 		q = parse_port(p + 1, end, &u->port);
@@ -342,9 +423,7 @@ sip_uri_rest(const char *p, const char *end, struct sip_uri *u)
 	}
 	/* paramchar has no '?' (section 25.1): the first '?' starts the headers. */
 	if (p < end && *p == ';') {
-		q = memchr(p, '?', (size_t)(end - p));
-		if (q == NULL)
-			q = end;
+		q = scan_byte(p, end, '?');
 		u->params = span_make(p + 1, q);
 		p = q;
 	}
@@ -372,12 +451,12 @@ tel_uri_rest(const char *p, const char *end, struct sip_uri *u)
 	return q == end && u->user.len > 0 ? 0 : -1;
 }
 
-int
-sip_uri_parse(struct span s, struct sip_uri *u)
+/* sip_uri_parse() into a zeroed *u. */
+HOT int
+uri_parse(struct span s, struct sip_uri *u)
 {
 	const char *p, *q, *end;
 
-	memset(u, 0, sizeof *u);
 	s = trimmed(s);
 	if (s.len == 0)
 		return -1;
@@ -390,9 +469,7 @@ sip_uri_parse(struct span s, struct sip_uri *u)
 	if (q == end || *q != ':')
 		return -1;
 	u->scheme_tok = span_make(p, q);
-	for (size_t i = 0; i < sizeof uri_schemes / sizeof uri_schemes[0]; i++)
-		if (span_ieq(u->scheme_tok, uri_schemes[i].name))
-			u->scheme = uri_schemes[i].scheme;
+	u->scheme = uri_scheme(p, u->scheme_tok.len);
 	switch (u->scheme) {
 	case SIP_URI_SIP:
 	case SIP_URI_SIPS:
@@ -402,6 +479,13 @@ sip_uri_parse(struct span s, struct sip_uri *u)
 	default:
 		return 0;
 	}
+}
+
+int
+sip_uri_parse(struct span s, struct sip_uri *u)
+{
+	memset(u, 0, sizeof *u);
+	return uri_parse(s, u);
 }
 
 int
@@ -446,10 +530,10 @@ sip_nameaddr_parse(struct span s, struct sip_nameaddr *na)
 		}
 	}
 	if (*p == '<') {
-		q = memchr(p + 1, '>', (size_t)(end - (p + 1)));
-		if (q == NULL) {
+		q = scan_byte(p + 1, end, '>');
+		if (q == end) {
 			na->uri_tok = trim_span(p + 1, end);
-			(void)sip_uri_parse(na->uri_tok, &na->uri);
+			(void)uri_parse(na->uri_tok, &na->uri);
 			return -1;
 		}
 		na->uri_tok = trim_span(p + 1, q);
@@ -466,28 +550,28 @@ sip_nameaddr_parse(struct span s, struct sip_nameaddr *na)
 		na->uri_tok = span_make(p, q);
 		p = q;
 	}
-	rc = sip_uri_parse(na->uri_tok, &na->uri);
+	rc = uri_parse(na->uri_tok, &na->uri);
 	p = skip_lws(p, end);
 	if (p < end) {
 		if (*p != ';')
 			return -1;
 		na->params = span_make(p + 1, end);
-		(void)sip_param_get(na->params, "tag", &na->tag);
+		(void)param_get(na->params, "tag", 3, &na->tag);
 	}
 	return rc;
 }
 
 static const struct field via_fields[] = {
-	{ "branch", offsetof(struct sip_via, branch) },
-	{ "received", offsetof(struct sip_via, received) },
-	{ "rport", offsetof(struct sip_via, rport) },
+	FIELD("branch", struct sip_via, branch),
+	FIELD("received", struct sip_via, received),
+	FIELD("rport", struct sip_via, rport),
 };
 
 /*
  * Reads a token at p, sets *tok_end, and with slash_after also SLASH =
  * SWS "/" SWS (section 25.1).  Returns the byte after that, or NULL.
  */
-static const char *
+HOT const char *
 proto_token(const char *p, const char *end, int slash_after, const char **tok_end)
 {
 	const char *q = skip_cls(p, end, C_TOKEN);
@@ -585,17 +669,17 @@ sip_cseq_parse(struct span s, uint32_t *seq, struct span *method)
 }
 
 static const struct field auth_fields[] = {
-	{ "username", offsetof(struct sip_auth, username) },
-	{ "realm", offsetof(struct sip_auth, realm) },
-	{ "nonce", offsetof(struct sip_auth, nonce) },
-	{ "uri", offsetof(struct sip_auth, uri) },
-	{ "response", offsetof(struct sip_auth, response) },
-	{ "algorithm", offsetof(struct sip_auth, algorithm) },
-	{ "qop", offsetof(struct sip_auth, qop) },
-	{ "cnonce", offsetof(struct sip_auth, cnonce) },
-	{ "nc", offsetof(struct sip_auth, nc) },
-	{ "opaque", offsetof(struct sip_auth, opaque) },
-	{ "stale", offsetof(struct sip_auth, stale) },
+	FIELD("username", struct sip_auth, username),
+	FIELD("realm", struct sip_auth, realm),
+	FIELD("nonce", struct sip_auth, nonce),
+	FIELD("uri", struct sip_auth, uri),
+	FIELD("response", struct sip_auth, response),
+	FIELD("algorithm", struct sip_auth, algorithm),
+	FIELD("qop", struct sip_auth, qop),
+	FIELD("cnonce", struct sip_auth, cnonce),
+	FIELD("nc", struct sip_auth, nc),
+	FIELD("opaque", struct sip_auth, opaque),
+	FIELD("stale", struct sip_auth, stale),
 };
 
 static const struct {

@@ -10,17 +10,6 @@ lower(unsigned char c)
 }
 
 int
-span_ieq_n(struct span s, const char *lit, size_t n)
-{
-	if (n != s.len)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
-			return 0;
-	return 1;
-}
-
-int
 span_eq(struct span s, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -34,25 +23,6 @@ span_istarts(struct span s, const char *lit)
 		if (i >= s.len || lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
 			return 0;
 	return 1;
-}
-
-static inline int
-is_lws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-struct span
-span_trim(struct span s)
-{
-	if (s.p == NULL)
-		return s;
-	const char *p = s.p, *end = s.p + s.len;
-	while (p < end && is_lws(*p))
-		p++;
-	while (end > p && is_lws(end[-1]))
-		end--;
-	return span_make(p, end);
 }
 
 int

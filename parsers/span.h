@@ -32,8 +32,22 @@ span_empty(struct span s)
 	return s.len == 0;
 }
 
-/* 1 if s equals lit[0..n), case-insensitively (ASCII). */
-int span_ieq_n(struct span s, const char *lit, size_t n);
+/* 1 if s equals lit[0..n), case-insensitively (ASCII).  Inline, as are
+ * the helpers below it, because the value parsers call them per parameter. */
+static inline int
+span_ieq_n(struct span s, const char *lit, size_t n)
+{
+	if (n != s.len)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)lit[i];
+		/* Equal, or the same letter in the other case. */
+		if (a != b && ((a | 0x20) != (b | 0x20) ||
+		    (unsigned)((a | 0x20) - 'a') > 'z' - 'a'))
+			return 0;
+	}
+	return 1;
+}
 
 /* 1 if s equals the NUL-terminated lit, case-insensitively (ASCII).
  * Inline so that the length of a literal is known at compile time and a
@@ -49,7 +63,19 @@ int span_eq(struct span s, const char *lit);
 /* 1 if s begins with lit, case-insensitively. */
 int span_istarts(struct span s, const char *lit);
 /* Trims spaces, tabs, CR and LF at both ends (LWS, RFC 3261 section 25.1). */
-struct span span_trim(struct span s);
+static inline struct span
+span_trim(struct span s)
+{
+	if (s.p == NULL)
+		return s;
+	const char *p = s.p, *end = s.p + s.len;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+	    end[-1] == '\n'))
+		end--;
+	return span_make(p, end);
+}
 /*
  * Parses an unsigned decimal with at most 10 digits into *out.
  * Returns 0 on success, -1 when s is empty, has a non-digit, or overflows

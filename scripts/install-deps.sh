@@ -1,12 +1,25 @@
 #!/bin/sh
 # Installs the Debian 12 packages sipwatch needs to build, test and benchmark.
 # Run as root (or through sudo). Safe to run again.
+#   install-deps.sh          build and test
+#   install-deps.sh --bench  the same plus what only `make bench` uses
+#                            (sngrep, to compare against; tcpreplay and
+#                            tcpdump for the live rate)
 set -eu
 PKGS="build-essential pkg-config
 libpcap-dev libnids-dev libpcre2-dev libncurses-dev libyaml-dev
 libcriterion-dev
 tshark tcpdump tcpreplay python3 rsyslog iproute2 ethtool tmux time
 clang libclang-rt-14-dev valgrind"
+BENCH_PKGS="sngrep tcpreplay tcpdump"
+case ${1:-} in
+"") ;;
+--bench) PKGS="$PKGS $BENCH_PKGS" ;;
+*)
+	echo "usage: $0 [--bench]" >&2
+	exit 1
+	;;
+esac
 export DEBIAN_FRONTEND=noninteractive
 missing=""
 for p in $PKGS; do

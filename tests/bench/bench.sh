@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh - sipwatch throughput against the libpcap and libnids floors and,
-# when installed, tshark and sngrep.  Run by `make bench`; see README.md.
+# when installed, tshark and sngrep; the live capture rate; the issue's
+# targets.  Run by `make bench`; see README.md.
 #
 #   tests/bench/bench.sh BUILD/sipwatch
 #
@@ -11,10 +12,13 @@
 #   BENCH_SLOW_REPS runs per row for tshark and sngrep (1)
 #   BENCH_MIXES    captures to measure ("mix attack trunk")
 #   BENCH_DIR      captures, helper programs, results (BUILD/bench)
+#   BENCH_LIVE     0 skips the live rate (tests/bench/live_rate.sh, whose
+#                  LIVE_* variables pass through)
 #
-# Prints one Markdown table per capture and writes them all to
-# BENCH_DIR/results.md.  Exit status 0 when every row ran; 1 on a set-up
-# error; 2 when some measured command failed (its row says so).
+# Prints one Markdown table per capture, the live rate and the targets, and
+# writes them all to BENCH_DIR/results.md.  Exit status 0 when every row
+# ran; 1 on a set-up error; 2 when some measured command failed (its row
+# says so).
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -29,6 +33,7 @@ NT=${BENCH_TRUNK_N:-$((N / 2))}
 REPS=${BENCH_REPS:-3}
 SLOW_REPS=${BENCH_SLOW_REPS:-1}
 MIXES=${BENCH_MIXES:-mix attack trunk}
+LIVE=${BENCH_LIVE:-1}
 
 for p in gen_bench pcap_floor nids_floor runstat; do
 	if [ ! -x "$DIR/$p" ]; then
@@ -43,8 +48,13 @@ trap 'rm -rf "$TMP"' EXIT
 HERE=$(cd "$(dirname "$0")" && pwd)
 RESULTS=$DIR/results.md
 : >"$RESULTS.tmp"
+# The tables are written in subshells (piped to tee); the numbers the
+# targets need come back through this file as KEY=VALUE lines.
+: >"$TMP/vals"
 
 log() { echo "bench: $*" >&2; }
+keep() { echo "$1=$2" >>"$TMP/vals"; }
+failed() { : >"$TMP/failed"; }
 
 commas() { # 1234567 -> 1,234,567
 	echo "$1" | sed ':a; s/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta'
@@ -59,52 +69,63 @@ messages_of() {
 	fi
 }
 
-# measure REPS CMD... : runs CMD (stdout to /dev/null) REPS times; sets
-# CPU (least user+sys seconds), RSS (largest peak RSS, KiB), STATUS (first
-# non-zero exit status, else 0).
+# take U S M ST: folds one run into CPU (least user+sys seconds), RSS
+# (largest peak RSS, KiB) and FAIL (why the first failed run failed, else
+# empty).  A run that failed gives no numbers: they would flatter the row.
+take() {
+	if [ "$4" != 0 ]; then
+		[ -n "$FAIL" ] || FAIL="exit status $4"
+		return
+	fi
+	CPU=$(awk -v a="$CPU" -v u="$1" -v s="$2" \
+		'BEGIN { t = u + s; if (a == "" || t < a) a = t; printf "%.3f", a }')
+	[ "$3" -le "$RSS" ] || RSS=$3
+}
+
+# measure REPS CMD... : runs CMD REPS times, standard output to MEASURE_OUT
+# (/dev/null); sets CPU, RSS, FAIL (see take).
 measure() {
 	local reps=$1 i u s m st
 	shift
-	CPU= RSS=0 STATUS=0
+	CPU='' RSS=0 FAIL=''
 	for ((i = 0; i < reps; i++)); do
-		"$DIR/runstat" "$TMP/rs" "$@" >/dev/null 2>"$TMP/err" || true
-		read -r u s m st <"$TMP/rs"
-		if [ "$st" != 0 ]; then
-			[ "$STATUS" != 0 ] || STATUS=$st
-			log "$* exited with status $st: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
+		rm -f "$TMP/rs"
+		"$DIR/runstat" "$TMP/rs" "$@" >"${MEASURE_OUT:-/dev/null}" 2>"$TMP/err" || true
+		if ! read -r u s m st <"$TMP/rs" 2>/dev/null; then
+			u=0 s=0 m=0 st=127
 		fi
-		CPU=$(awk -v a="$CPU" -v u="$u" -v s="$s" \
-			'BEGIN { t = u + s; if (a == "" || t < a) a = t; printf "%.3f", a }')
-		[ "$m" -le "$RSS" ] || RSS=$m
+		[ "$st" = 0 ] || log "$* exited with status $st: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
+		take "$u" "$s" "$m" "$st"
 	done
 }
 
 # measure_ui REPS FILE: like measure, for the dashboard (tests/bench/ui_run.sh
-# runs it in a tmux terminal).  UI_OK=0 when tmux is missing.
+# runs it in a tmux terminal).
 measure_ui() {
 	local reps=$1 f=$2 i u s m st
-	CPU= RSS=0 STATUS=0 UI_OK=1
+	CPU='' RSS=0 FAIL=''
 	for ((i = 0; i < reps; i++)); do
-		if ! "$HERE/ui_run.sh" "$DIR/runstat" "$TMP/rs" "$SW" "$f"; then
-			UI_OK=0
-			return
+		rm -f "$TMP/rs"
+		if "$HERE/ui_run.sh" "$DIR/runstat" "$TMP/rs" "$SW" "$f" &&
+			read -r u s m st <"$TMP/rs" 2>/dev/null; then
+			[ "$st" = 0 ] || log "$SW -r $f --ui exited with status $st"
+			take "$u" "$s" "$m" "$st"
+		else
+			log "$SW -r $f --ui did not reach its finished view or did not quit"
+			[ -n "$FAIL" ] || FAIL="did not finish"
 		fi
-		read -r u s m st <"$TMP/rs"
-		[ "$st" = 0 ] || STATUS=$st
-		CPU=$(awk -v a="$CPU" -v u="$u" -v s="$s" \
-			'BEGIN { t = u + s; if (a == "" || t < a) a = t; printf "%.3f", a }')
-		[ "$m" -le "$RSS" ] || RSS=$m
 	done
 }
 
-# row NAME : one table line from CPU/RSS/STATUS against MSGS and the floors.
+# row NAME : one table line from CPU/RSS/FAIL against MSGS and the floors;
+# a row with a failed run says so and exit status 2 follows.
 row() {
-	local name=$1 note=""
-	if [ "$STATUS" != 0 ]; then
-		note=" (exit status $STATUS)"
-		: >"$TMP/failed"
+	local name=$1
+	if [ -n "$FAIL" ]; then
+		name="$name **FAILED: $FAIL**"
+		failed
 	fi
-	awk -v n="$name$note" -v m="$MSGS" -v c="$CPU" -v r="$RSS" \
+	awk -v n="$name" -v m="$MSGS" -v c="$CPU" -v r="$RSS" \
 		-v fn="${NIDS_CPU:-}" -v fp="${PCAP_CPU:-}" '
 	function commas(x,   s) {
 		s = sprintf("%d", x)
@@ -113,10 +134,13 @@ row() {
 		return s
 	}
 	function rate(x) { return x > 0 ? commas(m / x) : "n/a" }
-	function ratio(x, f) { return (f != "" && f > 0) ? sprintf("%.2f", x / f) : "n/a" }
+	function ratio(x, f) { return (x != "" && f != "" && f > 0) ? sprintf("%.2f", x / f) : "n/a" }
 	BEGIN {
-		printf "| %s | %s | %.3f | %.1f | %s | %s |\n", n, rate(c), c, r / 1024,
-		    ratio(c, fn), ratio(c, fp)
+		if (c == "")
+			printf "| %s | n/a | n/a | n/a | n/a | n/a |\n", n
+		else
+			printf "| %s | %s | %.3f | %.1f | %s | %s |\n", n, rate(c), c,
+			    r / 1024, ratio(c, fn), ratio(c, fp)
 	}'
 }
 
@@ -128,14 +152,33 @@ gen() { # gen MIX COUNT FILE: (re)made when missing or older than the generator
 	fi
 }
 
+# sngrep -N prints "Dialog count: N" every half second and once at the end
+# (with -R, N counts every dialog seen, not only those kept).
+dialogs() {
+	tr '\r' '\n' <"$1" | sed -n 's/^Dialog count: \([0-9]*\).*/\1/p' | tail -n 1
+}
+
+# sngrep 1.6 reads a file to its end and exits with -N (no interface).
+# Without -R it skips every packet once it holds capture.limit dialogs
+# (20,000 by default), so its plain row may cover only the start of the
+# capture; with -R it drops its oldest dialog instead, and with a larger -l
+# it keeps them all: both read everything.  -F: no ~/.sngreprc, so the
+# defaults are the same everywhere.
 SNGREP=
 if command -v sngrep >/dev/null 2>&1 &&
-	sngrep --help 2>&1 | grep -q -- '--no-interface'; then
+	sngrep --help 2>&1 | grep -q -- '--no-interface' &&
+	sngrep --help 2>&1 | grep -q -- '--rotate'; then
 	SNGREP=sngrep
+	SNG_LIMIT=$(sngrep -F -D 2>/dev/null | sed -n 's/.*capture\.limit[[:space:]]*Value:[[:space:]]*\([0-9]*\).*/\1/p')
+	SNG_LIMIT=${SNG_LIMIT:-20000}
 fi
 TSHARK=
 if command -v tshark >/dev/null 2>&1; then
 	TSHARK=tshark
+fi
+UI=
+if command -v tmux >/dev/null 2>&1; then
+	UI=tmux
 fi
 
 {
@@ -155,9 +198,9 @@ for mix in $MIXES; do
 	F=$DIR/$mix-$count.pcap
 	gen "$mix" "$count" "$F"
 
-	if ! "$SW" -r "$F" --no-ui --stats="$TMP/stats.json" 2>"$TMP/err"; then
+	if ! "$SW" -r "$F" --no-ui --stats="$TMP/stats.json" >/dev/null 2>"$TMP/err"; then
 		log "$SW -r $F exited with status $?: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
-		: >"$TMP/failed"
+		failed
 	fi
 	MSGS=$(messages_of "$TMP/stats.json" 2>/dev/null || true)
 	if [ -z "$MSGS" ]; then
@@ -165,14 +208,16 @@ for mix in $MIXES; do
 		MSGS=$count
 	fi
 	PKTS=$("$DIR/pcap_floor" "$F" | awk '{ print $2 }')
-	MB=$(($(stat -c %s "$F") / 1000000))
+	MB=$(($(stat -L -c %s "$F") / 1000000))
 
 	log "$mix: libpcap floor"
 	measure "$REPS" "$DIR/pcap_floor" "$F"
-	PCAP_CPU=$CPU PCAP_RSS=$RSS PCAP_STATUS=$STATUS
+	PCAP_CPU=$CPU PCAP_RSS=$RSS PCAP_FAIL=$FAIL
 	log "$mix: libnids floor"
 	measure "$REPS" "$DIR/nids_floor" "$F"
-	NIDS_CPU=$CPU NIDS_RSS=$RSS NIDS_STATUS=$STATUS
+	NIDS_CPU=$CPU NIDS_RSS=$RSS NIDS_FAIL=$FAIL
+	keep "${mix}_nids_cpu" "$NIDS_CPU"
+	keep "${mix}_nids_rss" "$RSS"
 
 	{
 		echo "### $mix: $(commas "$MSGS") SIP messages, $(commas "$PKTS") packets, $MB MB"
@@ -182,21 +227,22 @@ for mix in $MIXES; do
 		log "$mix: sipwatch"
 		measure "$REPS" "$SW" -r "$F" --no-ui --stats=/dev/null
 		row "sipwatch (default rules)"
-		NOUI_CPU=$CPU
-		measure_ui "$REPS" "$F"
-		if [ "$UI_OK" = 1 ]; then
+		keep "${mix}_sw_cpu" "$CPU"
+		keep "${mix}_sw_rss" "$([ -z "$CPU" ] || echo "$RSS")"
+		if [ -n "$UI" ]; then
+			log "$mix: sipwatch --ui"
+			measure_ui "$REPS" "$F"
 			row "sipwatch (default rules, --ui --replay=fast)"
-			UI_COST=$(awk -v a="$CPU" -v b="$NOUI_CPU" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')
-			log "$mix: dashboard CPU cost vs --no-ui: $UI_COST"
-			echo "$mix: dashboard CPU vs --no-ui: $UI_COST" >>"$TMP/uicost"
+			keep "${mix}_ui_cpu" "$CPU"
 		fi
+		log "$mix: sipwatch --no-rules"
 		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --stats=/dev/null
 		row "sipwatch (parse only, --no-rules)"
 		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --dump=/dev/null
 		row "sipwatch (--no-rules --dump to /dev/null)"
-		CPU=$NIDS_CPU RSS=$NIDS_RSS STATUS=$NIDS_STATUS
+		CPU=$NIDS_CPU RSS=$NIDS_RSS FAIL=$NIDS_FAIL
 		row "libnids floor"
-		CPU=$PCAP_CPU RSS=$PCAP_RSS STATUS=$PCAP_STATUS
+		CPU=$PCAP_CPU RSS=$PCAP_RSS FAIL=$PCAP_FAIL
 		row "libpcap floor"
 		if [ -n "$TSHARK" ]; then
 			log "$mix: tshark"
@@ -204,21 +250,180 @@ for mix in $MIXES; do
 			row "tshark -Y sip -T fields -e sip.Call-ID"
 		fi
 		if [ -n "$SNGREP" ]; then
+			# Every dialog has a message: this limit is never reached.
+			lim=$((2 * MSGS + 1000))
+			log "$mix: sngrep -l $lim"
+			MEASURE_OUT=$TMP/sngrep.out measure "$SLOW_REPS" "$SNGREP" -F -N -l "$lim" -I "$F"
+			d=$(dialogs "$TMP/sngrep.out")
+			row "sngrep -N -l $(commas "$lim") -I (whole capture, keeps all${d:+ $(commas "$d")} dialogs) ¹"
+			keep "${mix}_sngrep_cpu" "$CPU"
+			log "$mix: sngrep -R"
+			MEASURE_OUT=$TMP/sngrep.out measure "$SLOW_REPS" "$SNGREP" -F -N -R -I "$F"
+			d=$(dialogs "$TMP/sngrep.out")
+			if [ "${d:-0}" -gt "$SNG_LIMIT" ]; then
+				row "sngrep -N -R -I (whole capture, $(commas "$d") dialogs, keeps the newest $(commas "$SNG_LIMIT")) ¹"
+			else
+				row "sngrep -N -R -I (whole capture, keeps all${d:+ $(commas "$d")} dialogs) ¹"
+			fi
+			keep "${mix}_sngrep_r_cpu" "$CPU"
 			log "$mix: sngrep"
-			measure "$SLOW_REPS" "$SNGREP" -N -q -I "$F"
-			row "sngrep -N -q -I"
+			MEASURE_OUT=$TMP/sngrep.out measure "$SLOW_REPS" "$SNGREP" -F -N -I "$F"
+			d=$(dialogs "$TMP/sngrep.out")
+			if [ "${d:-0}" -ge "$SNG_LIMIT" ]; then
+				row "sngrep -N -I (stopped at $(commas "$d") dialogs, skipped the rest) ¹"
+			else
+				row "sngrep -N -I (${d:+$(commas "$d") dialogs, }whole capture) ¹"
+			fi
 		fi
 		echo
 	} | tee -a "$RESULTS.tmp"
 done
 
-if [ -f "$TMP/uicost" ]; then
-	{ echo "Dashboard (--ui --replay=fast in a tmux terminal) against --no-ui, default rules:"; sed 's/^/- /' "$TMP/uicost"; echo; } | tee -a "$RESULTS.tmp"
-else
-	echo "tmux not installed: no dashboard rows." | tee -a "$RESULTS.tmp"
-fi
-[ -n "$TSHARK" ] || echo "tshark not installed: no tshark rows." | tee -a "$RESULTS.tmp"
-[ -n "$SNGREP" ] || echo "sngrep not installed: no sngrep rows." | tee -a "$RESULTS.tmp"
+{
+	if [ -n "$SNGREP" ]; then
+		echo "¹ sngrep $(sngrep -V 2>/dev/null | sed -n 's/^sngrep - //p' | head -n 1)" \
+			"keeps at most $(commas "$SNG_LIMIT") dialogs (capture.limit, -l). By default it" \
+			"then skips every further packet, so its plain row may have read only the" \
+			"start of the capture. With -R it drops its oldest dialog instead, and with" \
+			"a limit above the dialog count it keeps them all; both read everything," \
+			"and the faster of the two is compared with sipwatch in the targets."
+		echo
+	fi
+	[ -n "$UI" ] || echo "tmux not installed: no dashboard rows."
+	[ -n "$TSHARK" ] || echo "tshark not installed: no tshark rows."
+	[ -n "$SNGREP" ] || echo "sngrep (1.6 or later, with -N and -R) not installed: no sngrep rows."
+	[ -n "$UI" ] && [ -n "$TSHARK" ] && [ -n "$SNGREP" ] || echo
+} | tee -a "$RESULTS.tmp"
+
+# ------------------------------------------------------------ live rate
+# lv KEY: a value from live_rate.sh's result.
+lv() { sed -n "s/^$1=//p" "$TMP/live" 2>/dev/null | head -n 1; }
+live_section() {
+	local f=$DIR/mix-$N.pcap st status reason pps lost
+	echo "### Live capture rate"
+	echo
+	if [ "$LIVE" = 0 ]; then
+		echo "Skipped (BENCH_LIVE=0)."
+		echo
+		return
+	fi
+	gen mix "$N" "$f"
+	log "live rate (tests/bench/live_rate.sh, about a minute)"
+	"$HERE/live_rate.sh" "$SW" "$f" "$TMP/live" || true
+	status=$(lv status) reason=$(lv reason) pps=$(lv pps) lost=$(lv lost_pps)
+	[ -n "$status" ] || status=failed reason="live_rate.sh wrote no result"
+	case $status in
+	skipped)
+		echo "Skipped: $reason."
+		;;
+	failed)
+		echo "**FAILED**: $reason."
+		failed
+		;;
+	ok)
+		if [ "$pps" = 0 ]; then
+			echo "sipwatch lost packets at every rate tried (lowest: $(commas "$lost")" \
+				"packets/s: $(lv lost_why))."
+		else
+			st="$(commas "$pps") packets/s, $(commas "$(lv mps)") SIP messages/s"
+			[ "$(lv ceiling)" = 0 ] ||
+				st="at least $st (tcpreplay's ceiling: it could not send faster)"
+			echo "Highest rate without loss: **$st**."
+			[ "$lost" = 0 ] ||
+				echo "At $(commas "$lost") packets/s asked: $(lv lost_why)."
+		fi
+		if [ "$lost" != 0 ] && [ -n "$(lv control)" ]; then
+			echo "Control, the same replay captured by" \
+				"\`tcpdump --immediate-mode -w /dev/null\`: $(lv control)."
+		fi
+		echo
+		echo "tcpreplay -K --pps=RATE sends the first $(commas "$(lv packets)") packets" \
+			"($(commas "$(lv messages)") SIP messages) of $(basename "$f") into a veth pair;" \
+			"sipwatch -i captures the other end with the default rules. A rate counts" \
+			"when, in one of up to ${LIVE_TRIES:-2} runs, sipwatch saw every packet and" \
+			"message with no kernel, interface, output queue or buffer-budget drop; the" \
+			"rate doubles from $(commas "${LIVE_START:-20000}") packets/s to the first loss," \
+			"then bisects. Rates are tcpreplay's measured ones. Load average before" \
+			"the first run: $(lv load) on $(nproc) CPUs; other processes' load and" \
+			"the kernel buffer size make this figure noisy (sipwatch ran with" \
+			"${LIVE_ARGS:+\`$LIVE_ARGS\`, not }its default, libpcap's 2 MiB)."
+		keep live_pps "$pps"
+		;;
+	esac
+	echo
+}
+live_section | tee -a "$RESULTS.tmp"
+
+# ------------------------------------------------------------ targets
+# target NAME VALUE LIMIT OP UNIT : one line of the targets table; VALUE
+# empty means not measured (NOTE says why).
+target() {
+	awk -v n="$1" -v v="$2" -v l="$3" -v op="$4" -v u="$5" -v note="$6" 'BEGIN {
+		if (v == "") { printf "| %s | %s | n/a |\n", n, note; exit }
+		met = (op == "<=") ? (v + 0 <= l + 0) : (v + 0 >= l + 0)
+		printf "| %s | %s%s | %s |\n", n, v, u, met ? "met" : "**NOT met**"
+	}'
+}
+# val KEY: a kept value, empty when absent.
+val() { sed -n "s/^$1=//p" "$TMP/vals" | tail -n 1; }
+# div A B [FMT]: A / B, empty when either is empty or B is 0.
+div() {
+	awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" \
+		'BEGIN { if (a != "" && b != "" && b > 0) printf f, a / b }'
+}
+# why MIX KEY...: the note for a target that has no value.
+why() {
+	local mix=$1 k
+	shift
+	case " $MIXES " in *" $mix "*) ;; *) echo "not measured ($mix not in BENCH_MIXES)"; return ;; esac
+	for k in "$@"; do
+		[ -n "$(val "$k")" ] || { echo "not measured (its row failed)"; return; }
+	done
+}
+{
+	echo "### Targets"
+	echo
+	if [ "$N" != 1000000 ]; then
+		echo "The targets are set for BENCH_N=1000000; these are at BENCH_N=$N."
+		echo
+	fi
+	echo "| target | measured | |"
+	echo "|---|---:|---|"
+	target "default rules CPU <= 2x the libnids floor (mix)" \
+		"$(div "$(val mix_sw_cpu)" "$(val mix_nids_cpu)")" 2 "<=" "x" \
+		"$(why mix mix_sw_cpu mix_nids_cpu)"
+	for mix in mix attack; do
+		target "peak RSS <= 64 MiB ($mix)" \
+			"$(div "$(val "${mix}_sw_rss")" 1024 %.1f)" 64 "<=" " MiB" \
+			"$(why "$mix" "${mix}_sw_rss")"
+	done
+	target "peak RSS <= 1.5x the libnids floor's (trunk)" \
+		"$(div "$(val trunk_sw_rss)" "$(val trunk_nids_rss)")" 1.5 "<=" "x" \
+		"$(why trunk trunk_sw_rss trunk_nids_rss)"
+	if [ -n "$UI" ]; then
+		uicost=$(awk -v a="$(val mix_ui_cpu)" -v b="$(val mix_sw_cpu)" \
+			'BEGIN { if (a != "" && b != "" && b > 0) printf "%+.1f", (a / b - 1) * 100 }')
+		target "dashboard CPU <= +10% over --no-ui (mix)" "$uicost" 10 "<=" "%" \
+			"$(why mix mix_ui_cpu mix_sw_cpu)"
+	else
+		target "dashboard CPU <= +10% over --no-ui (mix)" "" 10 "<=" "%" "not measured (no tmux)"
+	fi
+	if [ -n "$SNGREP" ]; then
+		sng=$(awk -v a="$(val mix_sngrep_cpu)" -v b="$(val mix_sngrep_r_cpu)" \
+			'BEGIN { if (a == "" || (b != "" && b < a)) a = b; print a }')
+		target "sipwatch >= 20x faster than sngrep (mix)" \
+			"$(div "$sng" "$(val mix_sw_cpu)" %.1f)" 20 ">=" "x" \
+			"$(why mix mix_sngrep_cpu mix_sw_cpu)"
+	else
+		target "sipwatch >= 20x faster than sngrep (mix)" "" 20 ">=" "x" "not measured (no sngrep)"
+	fi
+	echo
+	echo "CPU and RSS from the sipwatch (default rules) rows; the trunk ratio is" \
+		"against the libnids floor's peak RSS, the dashboard's against the" \
+		"--no-ui row; the sngrep speed-up is the CPU of the faster of sngrep's" \
+		"whole-capture rows (-l, -R) over sipwatch's."
+} | tee -a "$RESULTS.tmp"
+
 mv "$RESULTS.tmp" "$RESULTS"
 log "tables written to $RESULTS"
 [ ! -e "$TMP/failed" ] || exit 2

@@ -132,8 +132,8 @@ capture_open_live(const char *iface, const struct capture_live_opts *o,
 	pcap_set_promisc(c->p, o->promisc);
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_timeout(c->p, 100);
-	if (o->buffer_mib)
-		pcap_set_buffer_size(c->p, o->buffer_mib << 20);
+	pcap_set_buffer_size(c->p,
+	    (o->buffer_mib ? o->buffer_mib : CAPTURE_BUFFER_MIB) << 20);
 	int r = pcap_activate(c->p);
 	if (r < 0) {
 		if (r == PCAP_ERROR_NO_SUCH_DEVICE)

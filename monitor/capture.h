@@ -18,10 +18,17 @@ struct capture {
 	uint64_t size; /* file size, 0 when unknown (stdin, pipes) */
 };
 
+/*
+ * Kernel buffer per interface unless -B says otherwise.  libpcap's 2 MiB
+ * hold 40-80 ms of a busy mirror port: one scheduling hiccup of the
+ * capture thread and the kernel drops.  32 MiB ride out about a second.
+ */
+#define CAPTURE_BUFFER_MIB 32
+
 struct capture_live_opts {
 	int snaplen;
 	int promisc;
-	int buffer_mib; /* 0: libpcap's default */
+	int buffer_mib; /* 0: CAPTURE_BUFFER_MIB */
 };
 
 /*

@@ -132,7 +132,7 @@ except Exception:
 }
 
 # start ERR CMD...: runs CMD in the namespace (stderr to ERR) and waits
-# for its packet socket (the namespace has no other); sets tpid (timeout)
+# for its packet socket on $va; sets tpid (timeout)
 # and pid (CMD).  Returns 1 when it does not start.
 start() {
 	local err=$1 i
@@ -141,7 +141,11 @@ start() {
 	tpid=$!
 	for ((i = 0; i < 100; i++)); do
 		pid=$(awk '{ print $1 }' "/proc/$tpid/task/$tpid/children" 2>/dev/null)
-		[ -n "$pid" ] && [ "$(nsx sh -c 'wc -l </proc/net/packet')" -gt 1 ] && return 0
+		# Bound to $va and running: libpcap binds only after setting
+		# up its ring, and packets before that would be lost.
+		[ -n "$pid" ] && nsx awk -v i="$(nsx cat "/sys/class/net/$va/ifindex")" \
+		    'NR > 1 && $5 == i && $6 == 1 { f = 1 } END { exit !f }' /proc/net/packet &&
+		    return 0
 		sleep 0.1
 	done
 	kill "$tpid" 2>/dev/null

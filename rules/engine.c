@@ -8,11 +8,15 @@
  * auth-bruteforce and auth-breach.  An attacker fills every table to its
  * cap with keys of his choosing, so an entry holds only what its rule
  * needs (struct kent and enum kx): about 56 to 88 bytes.  The tables run
- * their clock in milliseconds of packet time; an entry idle for longer than its rule's window and
- * suppression window expires.  An entry that leaves its table (expiry or
- * eviction) with suppressed events still unreported emits the
- * "N further <rule> events for <key> suppressed" alert then, at the
- * severity of the key's last alert, so no count is lost silently.
+ * their clock in milliseconds of packet time; an entry idle for longer than
+ * its rule's window and suppression window expires, and a thresholded
+ * rule's entry that holds nothing a later event could see (kent_empty)
+ * goes once idle for longer than the window, so that the many keys that
+ * never come near their threshold do not stay for the suppression window.
+ * An entry that leaves its table (expiry or eviction) with suppressed
+ * events still unreported emits the "N further <rule> events for <key>
+ * suppressed" alert then, at the severity of the key's last alert, so no
+ * count is lost silently.
  *
  * Sliding windows use WIN_SLOTS sub-buckets per key: an event is counted
  * while it is within the last WIN_SLOTS - 1 full sub-buckets, so the
@@ -353,6 +357,7 @@ struct rtab {
 	const char *name;
 	const struct rule_common *c;
 	int64_t idle;          /* ms */
+	int64_t quiet;         /* ms, <= idle: when kent_empty is first asked */
 	uint32_t dcap;
 	enum kx kx;
 	struct ktext **tx;     /* chained by entry address */
@@ -647,11 +652,10 @@ static void emit(struct rule_engine *e, const struct rtab *rt, const char *key,
     uint64_t count, int sev, const char *msg, const struct rule_pkt *p,
     const struct sip_msg *m, const struct sip_summary *s);
 
+/* Reports k's held-back events (k->suppressed > 0). */
 static void
-flush_entry(struct rtab *rt, struct kent *k)
+flush_held(struct rtab *rt, struct kent *k)
 {
-	if (k->suppressed == 0)
-		return;
 	char m[MSG_MAX], key[KEY_MAX];
 	uint64_t n = k->suppressed;
 	k->suppressed = 0;
@@ -669,6 +673,15 @@ flush_entry(struct rtab *rt, struct kent *k)
 	 * severity must not be reported lower at the flush. */
 	int sev = k->alerted ? k->sev : rt->c->severity;
 	emit(rt->e, rt, key, n, sev, m, NULL, NULL, NULL);
+}
+
+/* Inline: every entry that leaves a table passes here, and few hold
+ * anything back. */
+static inline void
+flush_entry(struct rtab *rt, struct kent *k)
+{
+	if (k->suppressed)
+		flush_held(rt, k);
 }
 
 static void
@@ -745,6 +758,46 @@ rule_kx(int id)
 	}
 }
 
+/*
+ * 1 when k, last used at k->n.last, behaves at time now and after as a
+ * fresh entry would: no events held back (so nothing to flush); no alert
+ * that a later decide() would still see within the suppression window or
+ * the window (the age only grows); an empty window (win_add clears it when
+ * the use is WIN_SLOTS sub-buckets past the last, whatever it holds); no
+ * distinct user within the window; no auth-bruteforce crossing that
+ * auth-breach can still look back to.
+ */
+static int
+kent_empty(void *ud, const struct ktab_ent *n, int64_t now)
+{
+	const struct rtab *rt = ud;
+	const struct kent *k = (const struct kent *)n;
+	int64_t idle = now - n->last;
+	if (k->suppressed)
+		return 0;
+	if (k->alerted &&
+	    (int64_t)k->alert_age + idle < max64(rt->c->suppress_ms, rt->c->window_ms))
+		return 0;
+	switch (rt->kx) {
+	case KX_WIN_CROSSED: {
+		int64_t crossed = ((const struct kthresh *)(k + 1))->crossed;
+		if (crossed != INT64_MIN &&
+		    now - crossed <= (int64_t)rt->e->cfg->r[R_AUTH_BREACH].window_ms)
+			return 0;
+	}
+		/* FALLTHROUGH */
+	case KX_WIN: {
+		int64_t w = win_width(rt->c->window_ms);
+		return now / w - n->last / w >= WIN_SLOTS;
+	}
+	case KX_USERS:
+		/* A slot is stamped at a use: none is later than the last. */
+		return idle >= rt->c->window_ms;
+	default:
+		return 1;
+	}
+}
+
 static int
 rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
     const struct rule_common *c, uint32_t dcap, enum kx kx)
@@ -756,8 +809,13 @@ rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
 	rt->dcap = dcap;
 	rt->kx = kx;
 	rt->idle = max64(c->window_ms, c->suppress_ms);
+	/* Only a window or distinct users can empty before the suppression
+	 * window ends: every event of a rule without them alerts or is held
+	 * back. */
+	rt->quiet = kx == KX_NONE ? rt->idle : c->window_ms;
 	size_t cap = e->cfg->table_size ? e->cfg->table_size : TABLE_DEFAULT;
-	if (ktab_init(&rt->t, (uint32_t)cap, sizeof(struct kent) + kx_size(kx), kent_release, rt) != 0)
+	if (ktab_init(&rt->t, (uint32_t)cap, sizeof(struct kent) + kx_size(kx), kent_release,
+	        kent_empty, rt) != 0)
 		return -1;
 	rt->live = 1;
 	return 0;
@@ -779,7 +837,7 @@ rtab_destroy(struct rtab *rt)
 static struct kent *
 rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *prev)
 {
-	struct kent *ke = (struct kent *)ktab_use(&rt->t, &k->k, e->now, rt->idle, prev);
+	struct kent *ke = (struct kent *)ktab_use(&rt->t, &k->k, e->now, rt->idle, rt->quiet, prev);
 	if (ke) {
 		int64_t age = (int64_t)ke->alert_age + (e->now - *prev);
 		ke->alert_age = age < UINT32_MAX ? (uint32_t)age : UINT32_MAX;
@@ -799,7 +857,7 @@ rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *
 static struct kent *
 rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
 {
-	ktab_expire(&rt->t, e->now, rt->idle);
+	ktab_expire(&rt->t, e->now, rt->idle, rt->quiet);
 	return (struct kent *)ktab_find(&rt->t, &k->k);
 }
 
@@ -1426,7 +1484,7 @@ r_txn_track(struct ctx *x)
 	struct ktab_key fk;
 	if (txn_key(x, &fk) != 0)
 		return;
-	ktab_expire(&e->txn, e->now, TXN_KEEP_MS);
+	ktab_expire(&e->txn, e->now, TXN_KEEP_MS, TXN_KEEP_MS);
 	struct txn *t = (struct txn *)ktab_find(&e->txn, &fk);
 	uint64_t br = branch_hash(x);
 	if (t == NULL) {
@@ -1474,7 +1532,7 @@ txn_find(struct ctx *x)
 	struct ktab_key fk;
 	if (!e->txn_live || txn_key(x, &fk) != 0)
 		return NULL;
-	ktab_expire(&e->txn, e->now, TXN_KEEP_MS);
+	ktab_expire(&e->txn, e->now, TXN_KEEP_MS, TXN_KEEP_MS);
 	return (struct txn *)ktab_find(&e->txn, &fk);
 }
 
@@ -2153,7 +2211,7 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 		if (i == R_AUTH_BRUTEFORCE) {
 			e->rt[i].idle = max64(e->rt[i].idle, cfg->r[R_AUTH_BREACH].window_ms);
 			size_t cap = cfg->table_size ? cfg->table_size : TABLE_DEFAULT;
-			if (ktab_init(&e->txn, (uint32_t)cap, sizeof(struct txn), txn_release, e) != 0)
+			if (ktab_init(&e->txn, (uint32_t)cap, sizeof(struct txn), txn_release, NULL, e) != 0)
 				goto oom;
 			e->txn_live = 1;
 		}
@@ -2321,10 +2379,10 @@ rtab_swap(struct rtab *a, struct rtab *b)
 	a->t.ud = a;
 	b->t.ud = b;
 	a->live = tb.live, a->rule_id = tb.rule_id, a->name = tb.name;
-	a->c = tb.c, a->idle = tb.idle, a->dcap = tb.dcap, a->kx = tb.kx;
+	a->c = tb.c, a->idle = tb.idle, a->quiet = tb.quiet, a->dcap = tb.dcap, a->kx = tb.kx;
 	a->tx = tb.tx, a->ntx = tb.ntx, a->ctx = tb.ctx;
 	b->live = ta.live, b->rule_id = ta.rule_id, b->name = ta.name;
-	b->c = ta.c, b->idle = ta.idle, b->dcap = ta.dcap, b->kx = ta.kx;
+	b->c = ta.c, b->idle = ta.idle, b->quiet = ta.quiet, b->dcap = ta.dcap, b->kx = ta.kx;
 	b->tx = ta.tx, b->ntx = ta.ntx, b->ctx = ta.ctx;
 }
 

@@ -444,6 +444,67 @@ Test(engine, threshold_suppression_counts)
 	}
 }
 
+/* A key whose window has emptied leaves its table early only when it
+ * holds nothing else: one that alerted still suppresses a new crossing
+ * within the suppression window, and one with a held-back event keeps it
+ * for the next alert. */
+Test(engine, alerted_key_outlives_its_window)
+{
+	for (size_t t = 0; t < N(thr_cases); t++) {
+		const struct thr_case *c = &thr_cases[t];
+		thr_setup(c);
+		for (int i = 0; i < THR + 1; i++)
+			c->gen(i, 5000 + i);
+		cr_assert_eq(ngot, 1, "%s", c->comment);
+		/* Two windows later, within the suppression window. */
+		for (int i = 0; i < THR + 1; i++)
+			c->gen(100 + i, 5000 + 2 * WIN + i);
+		cr_expect_eq(ngot, 1, "%s: alerted again within the suppression window", c->comment);
+		cr_expect_eq(rule_engine_stats(eng)->suppressed, 1u, "%s", c->comment);
+		/* Past the suppression window the held-back event still keeps
+		 * the key: the next crossing carries it, no flush before. */
+		for (int i = 0; i < THR + 1; i++)
+			c->gen(200 + i, 5000 + SUPP + 2 * WIN + i);
+		cr_assert_eq(ngot, 2, "%s", c->comment);
+		EXPECT_ALERT(1, c->name, 2, c->key);
+		cr_expect(got[1].has_pkt, "%s: flushed", c->comment);
+		rule_engine_finish(eng);
+		cr_expect_eq(ngot, 2, "%s", c->comment);
+	}
+}
+
+/* A key seen below the threshold holds nothing once its window is empty:
+ * it leaves before the suppression window, as an expiry, so a full table
+ * takes a new key without evicting it. */
+Test(engine, quiet_key_expires_early)
+{
+	cfg.table_size = 1;
+	rule_on(R_SOURCE_FLOOD, 2, 1000, 60000);
+	start();
+	feed(1000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(1500, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(2500, B, A, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(rule_engine_stats(eng)->table_evictions, 1u, "A used within the window");
+	feed(3501, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(rule_engine_stats(eng)->table_evictions, 1u, "B idle for its window");
+	feed(3502, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(3503, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 1);
+	EXPECT_ALERT(0, "source-flood", 3, A);
+}
+
+/* A window shorter than WIN_SLOTS ms counts in 1 ms sub-buckets: an event
+ * stays counted WIN_SLOTS ms, longer than the window, and keeps its key. */
+Test(engine, short_window_keeps_its_event)
+{
+	rule_on(R_SOURCE_FLOOD, 1, 10, 60000);
+	start();
+	feed(1000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(1012, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 1);
+	EXPECT_ALERT(0, "source-flood", 2, A);
+}
+
 /* ---------------------------------------------------- per-rule tests */
 
 Test(engine, from_flood_ignores_in_dialog)
@@ -756,6 +817,21 @@ Test(engine, auth_breach)
 	/* Past the breach window: nothing. */
 	feed(40000, B, A, (struct m){ .status = 200, .to = "sip:300@x", .totag = "t", .cseq = "REGISTER" });
 	cr_expect_eq(ngot, 2);
+}
+
+/* auth-breach looks back past auth-bruteforce's window and suppression
+ * window: a crossing keeps its key. */
+Test(engine, bruteforce_crossing_outlives_its_window)
+{
+	rule_on(R_AUTH_BRUTEFORCE, 3, 1000, 100);
+	rule_on(R_AUTH_BREACH, 0, 30000, 1000);
+	start();
+	for (uint32_t i = 1; i <= 4; i++)
+		attempt(1000 + i, A, "REGISTER", "sip:100@x", "100", "g", i, 401, CHAL);
+	cr_assert_eq(ngot, 2);
+	attempt(9000, A, "REGISTER", "sip:100@x", "100", "g", 6, 200, NULL);
+	cr_assert_eq(ngot, 3);
+	EXPECT_ALERT(2, "auth-breach", 1, "user 100@x");
 }
 
 /*

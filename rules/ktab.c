@@ -62,7 +62,8 @@ buckets_max(uint32_t cap)
 }
 
 int
-ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release, void *ud)
+ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
+    ktab_empty_fn empty, void *ud)
 {
 	memset(t, 0, sizeof(*t));
 	if (seed == 0 && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
@@ -79,6 +80,7 @@ ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release, v
 	t->cap = cap;
 	t->esize = (uint32_t)esize;
 	t->release = release;
+	t->empty = empty;
 	t->ud = ud;
 	return 0;
 }
@@ -231,11 +233,13 @@ ktab_remove(struct ktab *t, struct ktab_ent *e)
 }
 
 void
-ktab_expire(struct ktab *t, int64_t now, int64_t idle)
+ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet)
 {
 	while (t->lru) {
 		struct ktab_ent *e = rec(t, t->lru);
-		if (e->last + idle >= now)
+		if (e->last + quiet >= now)
+			break;
+		if (e->last + idle >= now && (t->empty == NULL || !t->empty(t->ud, e, now)))
 			break;
 		t->expirations++;
 		drop(t, e, t->lru, KTAB_EXPIRED);
@@ -243,10 +247,11 @@ ktab_expire(struct ktab *t, int64_t now, int64_t idle)
 }
 
 struct ktab_ent *
-ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t *prev)
+ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
+    int64_t *prev)
 {
-	if (t->lru && rec(t, t->lru)->last + idle < now)
-		ktab_expire(t, now, idle);
+	if (t->lru && rec(t, t->lru)->last + quiet < now)
+		ktab_expire(t, now, idle, quiet);
 	struct ktab_ent *e = ktab_find(t, k);
 	if (e) {
 		*prev = e->last;

@@ -38,6 +38,10 @@ enum ktab_why { KTAB_EVICTED, KTAB_EXPIRED, KTAB_REMOVED, KTAB_CLEARED };
 /* Called when the table lets go of an entry, before its record is reused;
  * the callee frees what the payload owns. */
 typedef void (*ktab_release_fn)(void *ud, struct ktab_ent *e, enum ktab_why why);
+/* Optional: 1 when e holds nothing that a later use could observe at time
+ * now or after (a fresh entry would behave the same), so it may go before
+ * the full idle time; 0 when it must stay. */
+typedef int (*ktab_empty_fn)(void *ud, const struct ktab_ent *e, int64_t now);
 
 struct ktab {
 	uint32_t *buckets;   /* record numbers; 0 empty */
@@ -50,16 +54,19 @@ struct ktab {
 	unsigned char **chunks;
 	uint32_t nchunks;
 	ktab_release_fn release;
+	ktab_empty_fn empty;
 	void *ud;
 	uint64_t evictions, expirations, peak;
 };
 
 /*
  * cap >= 1 entries of esize bytes (>= sizeof(struct ktab_ent), a multiple
- * of 8).  Nothing is allocated for the entries yet.  Returns 0, or -1 when
+ * of 8).  empty may be NULL (entries then only go after the full idle
+ * time).  Nothing is allocated for the entries yet.  Returns 0, or -1 when
  * out of memory.
  */
-int ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release, void *ud);
+int ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
+    ktab_empty_fn empty, void *ud);
 /* Releases every entry (KTAB_CLEARED) and frees the table's memory. */
 void ktab_destroy(struct ktab *t);
 /* MurmurHash3's 64-bit finaliser (as ftab_mix64), inline: the rule
@@ -87,12 +94,19 @@ struct ktab_ent *ktab_insert(struct ktab *t, const struct ktab_key *k, int64_t n
 void ktab_touch(struct ktab *t, struct ktab_ent *e, int64_t now);
 /* Unlinks e and releases it with KTAB_REMOVED. */
 void ktab_remove(struct ktab *t, struct ktab_ent *e);
-/* Releases (KTAB_EXPIRED) entries idle for more than idle. */
-void ktab_expire(struct ktab *t, int64_t now, int64_t idle);
+/*
+ * Releases (KTAB_EXPIRED, counted in expirations), oldest first, entries
+ * idle for more than idle, and entries idle for more than quiet (<= idle)
+ * that the empty function calls empty.  It stops at the first entry idle
+ * for at most quiet, or for at most idle and not empty: an empty entry
+ * more recent than one that holds state waits, so that the work stays
+ * proportional to the entries released.  quiet == idle: idle expiry alone.
+ */
+void ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet);
 /* ktab_expire, ktab_find and, when found, ktab_touch in one call; *prev:
  * the entry's time of last use before this one. */
 struct ktab_ent *ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
-    int64_t *prev);
+    int64_t quiet, int64_t *prev);
 /* The least recently used entry, and the next more recent one; NULL at
  * the end. */
 struct ktab_ent *ktab_oldest(const struct ktab *t);

@@ -1,6 +1,7 @@
 /*
  * ktab_test.c - Criterion tests for ktab.c: look-ups, LRU order,
- * eviction and expiry with their release reasons, record reuse, growth
+ * eviction and expiry with their release reasons, early expiry of empty
+ * entries and where it stops, record reuse, growth
  * past one chunk and the first buckets, iteration, swap, and memory that
  * follows the entries held.
  */
@@ -60,7 +61,7 @@ Test(ktab, find_touch_evict_lru)
 {
 	struct ktab t;
 	struct log l = { { 0 }, 0 };
-	cr_assert_eq(ktab_init(&t, 3, sizeof(struct ent), rel, &l), 0);
+	cr_assert_eq(ktab_init(&t, 3, sizeof(struct ent), rel, NULL, &l), 0);
 	put(&t, 1, 10);
 	put(&t, 2, 20);
 	put(&t, 3, 30);
@@ -95,24 +96,76 @@ Test(ktab, expire_and_use)
 {
 	struct ktab t;
 	struct log l = { { 0 }, 0 };
-	cr_assert_eq(ktab_init(&t, 100, sizeof(struct ent), rel, &l), 0);
+	cr_assert_eq(ktab_init(&t, 100, sizeof(struct ent), rel, NULL, &l), 0);
 	put(&t, 1, 1000);
 	put(&t, 2, 1800);
 	int64_t prev = 0;
 	struct ktab_key k1 = key(1);
-	cr_expect_not_null(ktab_use(&t, &k1, 1900, 1000, &prev));
+	cr_expect_not_null(ktab_use(&t, &k1, 1900, 1000, 1000, &prev));
 	cr_expect_eq(prev, 1000);
 	/* At 2850 with idle 1000: 2 (last 1800) is idle too long, 1 (1900)
 	 * not. */
 	struct ktab_key k2 = key(2);
-	cr_expect_null(ktab_use(&t, &k2, 2850, 1000, &prev));
+	cr_expect_null(ktab_use(&t, &k2, 2850, 1000, 1000, &prev));
 	cr_expect_eq(l.released[KTAB_EXPIRED], 1);
 	cr_expect_eq(t.expirations, 1u);
 	cr_expect_not_null(get(&t, 1));
-	ktab_expire(&t, 2900, 1000);
+	ktab_expire(&t, 2900, 1000, 1000);
 	cr_expect_not_null(get(&t, 1), "idle exactly the limit stays");
-	ktab_expire(&t, 2901, 1000);
+	ktab_expire(&t, 2901, 1000, 1000);
 	cr_expect_null(get(&t, 1));
+	ktab_destroy(&t);
+}
+
+/* Entries whose v is odd hold state (for the test's empty function). */
+static int
+even_empty(void *ud, const struct ktab_ent *e, int64_t now)
+{
+	(void)ud;
+	(void)now;
+	return ((const struct ent *)e)->v % 2 == 0;
+}
+
+Test(ktab, quiet_expiry_of_empty_entries)
+{
+	struct ktab t;
+	struct log l = { { 0 }, 0 };
+	cr_assert_eq(ktab_init(&t, 100, sizeof(struct ent), rel, even_empty, &l), 0);
+	/* Oldest first: 2 (empty), 4 (empty), 5 (state), 6 (empty), 8 (empty). */
+	put(&t, 2, 100);
+	put(&t, 4, 200);
+	put(&t, 5, 300);
+	put(&t, 6, 400);
+	put(&t, 8, 900);
+	/* idle 1000, quiet 100: at 500, 2 and 4 go; 5 stops the walk, so 6
+	 * waits behind it although it is empty and idle for more than quiet. */
+	ktab_expire(&t, 500, 1000, 100);
+	cr_expect_eq(l.released[KTAB_EXPIRED], 2);
+	cr_expect_eq(t.expirations, 2u, "empty entries count as expirations");
+	cr_expect_eq(t.evictions, 0u);
+	cr_expect_null(get(&t, 2));
+	cr_expect_null(get(&t, 4));
+	cr_expect_not_null(get(&t, 5));
+	cr_expect_not_null(get(&t, 6));
+	int64_t prev;
+	struct ktab_key k8 = key(8);
+	ktab_expire(&t, 1000, 1000, 600);
+	cr_expect_not_null(get(&t, 6), "still held behind 5");
+	/* 5 is idle for more than idle at 1301: it goes whatever it holds,
+	 * then 6 (empty); 8 (idle 401 <= quiet 600) stays. */
+	cr_expect_not_null(ktab_use(&t, &k8, 1301, 1000, 600, &prev));
+	cr_expect_eq(prev, 900);
+	cr_expect_null(get(&t, 5));
+	cr_expect_null(get(&t, 6));
+	cr_expect_eq(l.released[KTAB_EXPIRED], 4);
+	cr_expect_eq(t.count, 1u);
+	put(&t, 10, 1400);
+	ktab_expire(&t, 1901, 1000, 600);
+	cr_expect_not_null(get(&t, 8), "an empty entry idle for exactly quiet stays");
+	ktab_expire(&t, 2001, 1000, 600);
+	cr_expect_null(get(&t, 8));
+	cr_expect_null(get(&t, 10));
+	cr_expect_eq(t.expirations, 6u);
 	ktab_destroy(&t);
 }
 
@@ -122,7 +175,7 @@ Test(ktab, growth)
 {
 	struct ktab t;
 	struct log l = { { 0 }, 0 };
-	cr_assert_eq(ktab_init(&t, 1u << 20, sizeof(struct ent), rel, &l), 0);
+	cr_assert_eq(ktab_init(&t, 1u << 20, sizeof(struct ent), rel, NULL, &l), 0);
 	size_t empty = ktab_bytes(&t);
 	cr_expect_lt(empty, 4096u, "an empty table holds no entry memory");
 	const uint32_t n = 5 * KTAB_CHUNK + 7;
@@ -147,8 +200,8 @@ Test(ktab, swap_keeps_entries)
 {
 	struct ktab a, b;
 	struct log la = { { 0 }, 0 }, lb = { { 0 }, 0 };
-	cr_assert_eq(ktab_init(&a, 10, sizeof(struct ent), rel, &la), 0);
-	cr_assert_eq(ktab_init(&b, 10, sizeof(struct ent), rel, &lb), 0);
+	cr_assert_eq(ktab_init(&a, 10, sizeof(struct ent), rel, NULL, &la), 0);
+	cr_assert_eq(ktab_init(&b, 10, sizeof(struct ent), rel, NULL, &lb), 0);
 	struct ent *e = put(&a, 7, 1);
 	ktab_swap(&a, &b);
 	cr_expect_null(get(&a, 7));

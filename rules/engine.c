@@ -37,6 +37,7 @@
 #include "rules/flowtab.h"
 #include "rules/ktab.h"
 #include "rules/litscan.h"
+#include "rules/mix64.h"
 
 #define KEY_MAX 128   /* key text kept per entry, NUL included */
 #define WIN_SLOTS 16
@@ -90,8 +91,8 @@ hash128(const uint64_t seed[2], const char *s, size_t n, uint64_t out[2])
 	} else if (n > 0) {
 		w = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
 	}
-	h1 = ktab_mix64(h1 ^ w);
-	h2 = ktab_mix64(h2 + w + h1);
+	h1 = mix64(h1 ^ w);
+	h2 = mix64(h2 + w + h1);
 	out[0] = h1;
 	out[1] = h2;
 }
@@ -115,9 +116,10 @@ sb_putc(struct sb *b, char c)
 	b->p[b->n] = '\0';
 }
 
-/* The bytes of s that fit, as sb_putc would put them one by one. */
-static void
-sb_span(struct sb *b, struct span s)
+/* The bytes of s that fit, as sb_putc would put them one by one; lower:
+ * ASCII letters lower-cased.  Inline so each caller gets its own loop. */
+static inline void
+sb_copy(struct sb *b, struct span s, int lower)
 {
 	size_t n = b->cap - 1 - b->n;
 	if (s.len < n)
@@ -125,6 +127,8 @@ sb_span(struct sb *b, struct span s)
 	char *d = b->p + b->n;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char u = (unsigned char)s.p[i];
+		if (lower && u >= 'A' && u <= 'Z')
+			u = (unsigned char)(u + 32);
 		d[i] = (u < 0x20 || u == 0x7f) ? '?' : (char)u;
 	}
 	b->n += n;
@@ -132,18 +136,15 @@ sb_span(struct sb *b, struct span s)
 }
 
 static void
+sb_span(struct sb *b, struct span s)
+{
+	sb_copy(b, s, 0);
+}
+
+static void
 sb_lspan(struct sb *b, struct span s)
 {
-	size_t n = b->cap - 1 - b->n;
-	if (s.len < n)
-		n = s.len;
-	char *d = b->p + b->n;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char u = (unsigned char)s.p[i];
-		d[i] = (u < 0x20 || u == 0x7f) ? '?' : (u >= 'A' && u <= 'Z') ? (char)(u + 32) : (char)u;
-	}
-	b->n += n;
-	b->p[b->n] = '\0';
+	sb_copy(b, s, 1);
 }
 
 /* s as it is (as snprintf's %s would copy it), as much as fits: for text
@@ -565,7 +566,7 @@ key_render(const struct rkey *k, char out[KEY_MAX])
 static uint32_t
 tx_bucket(const struct rtab *rt, const struct kent *k)
 {
-	return (uint32_t)ktab_mix64((uint64_t)(uintptr_t)k) & (rt->ntx - 1);
+	return (uint32_t)mix64((uint64_t)(uintptr_t)k) & (rt->ntx - 1);
 }
 
 static const char *
@@ -611,7 +612,7 @@ tx_put(struct rtab *rt, struct kent *k, const struct rkey *rk)
 			while (rt->tx[i]) {
 				struct ktext *t = rt->tx[i];
 				rt->tx[i] = t->next;
-				uint32_t b = (uint32_t)ktab_mix64((uint64_t)(uintptr_t)t->k) & (nn - 1);
+				uint32_t b = (uint32_t)mix64((uint64_t)(uintptr_t)t->k) & (nn - 1);
 				t->next = nb[b];
 				nb[b] = t;
 			}
@@ -1453,7 +1454,7 @@ txn_key(struct ctx *x, struct ktab_key *k)
 	 * CSeq number mixed in, seeds the method's. */
 	uint64_t h[2];
 	hash128(x->e->seed, s->call_id.p, s->call_id.len, h);
-	h[0] ^= ktab_mix64((uint64_t)s->cseq + 0x9e3779b97f4a7c15ULL);
+	h[0] ^= mix64((uint64_t)s->cseq + 0x9e3779b97f4a7c15ULL);
 	h[1] += s->cseq;
 	/* Methods are case-sensitive (RFC 3261 section 7.1). */
 	hash128(h, s->cseq_method.p, s->cseq_method.len, h);
@@ -2182,7 +2183,7 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 		goto oom;
 	if (getrandom(e->seed, sizeof(e->seed), GRND_NONBLOCK) != sizeof(e->seed)) {
 		e->seed[0] = (uint64_t)(uintptr_t)e ^ 0x6a09e667f3bcc908ULL;
-		e->seed[1] = ktab_mix64(e->seed[0] + 0xbb67ae8584caa73bULL);
+		e->seed[1] = mix64(e->seed[0] + 0xbb67ae8584caa73bULL);
 	}
 	e->plh_base = pattern_limit_hits();
 	for (size_t i = 0; i < cfg->n_domains; i++)

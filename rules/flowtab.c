@@ -5,18 +5,9 @@
 #include <string.h>
 #include <sys/random.h>
 
-static uint64_t seed;
+#include "rules/mix64.h"
 
-uint64_t
-ftab_mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
+static uint64_t seed;
 
 static uint64_t
 hash_key(const struct ftab_key *k)
@@ -24,7 +15,7 @@ hash_key(const struct ftab_key *k)
 	uint64_t w[5], h = seed;
 	memcpy(w, k, sizeof(w));
 	for (int i = 0; i < 5; i++)
-		h = ftab_mix64(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
+		h = mix64(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
 	return h;
 }
 

@@ -45,10 +45,6 @@ struct ftab {
 	uint64_t evictions, expirations, peak;
 };
 
-/* The 64-bit finaliser of MurmurHash3 (a bijective bit mixer), shared by
- * the rule engine's string hashing. */
-uint64_t ftab_mix64(uint64_t x);
-
 /* cap >= 1.  Returns 0, or -1 when out of memory. */
 int ftab_init(struct ftab *t, size_t cap, ftab_release_fn release, void *ud);
 /* Releases every node (FTAB_CLEARED) and frees the buckets. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "rules/mix64.h"
 
 #define CHUNK_SHIFT 10
 #define BUCKETS_MIN 64
@@ -22,7 +23,7 @@ hash_key(const struct ktab_key *k)
 	uint32_t w2;
 	memcpy(w, k, sizeof(w));
 	memcpy(&w2, (const unsigned char *)k + sizeof(w), sizeof(w2));
-	return ktab_mix64(ktab_mix64(w[0] ^ seed) ^ w[1] ^ ((uint64_t)w2 << 32));
+	return mix64(mix64(w[0] ^ seed) ^ w[1] ^ ((uint64_t)w2 << 32));
 }
 
 static int

@@ -69,18 +69,6 @@ int ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn releas
     ktab_empty_fn empty, void *ud);
 /* Releases every entry (KTAB_CLEARED) and frees the table's memory. */
 void ktab_destroy(struct ktab *t);
-/* MurmurHash3's 64-bit finaliser (as ftab_mix64), inline: the rule
- * engine hashes every key it looks up. */
-static inline uint64_t
-ktab_mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 struct ktab_ent *ktab_find(const struct ktab *t, const struct ktab_key *k);
 /*

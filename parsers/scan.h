@@ -16,6 +16,13 @@
 #include <emmintrin.h>
 #endif
 
+/* The parsers compare names and versions as words loaded from memory
+ * against constants and masks written for little-endian loads: refuse to
+ * build where that would silently misparse. */
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "parsers/ compare words as little-endian loads; port the masks in sip.c and sip_values.c first"
+#endif
+
 /*
  * For the parsers' static helpers that run per byte, per header or per
  * parameter: a call costs more than such a body (callee-saved registers
@@ -93,12 +100,14 @@ scan_mask16(const char *p, int n, char a, char b, char c, char d, char e)
 }
 #endif
 
+/* lo <= p: the bytes from lo on are readable too, so that the last 16
+ * bytes of [lo, end) serve for a tail shorter than 16. */
 static inline const char *
-scan_any(const char *p, const char *end, int n, char a, char b, char c, char d,
-    char e)
+scan_any_lo(const char *lo, const char *p, const char *end, int n, char a,
+    char b, char c, char d, char e)
 {
 #ifdef __SSE2__
-	if (end - p >= 16) {
+	if (end - lo >= 16) {
 		unsigned m;
 		for (; end - p >= 16; p += 16)
 			if ((m = scan_mask16(p, n, a, b, c, d, e)) != 0)
@@ -117,6 +126,13 @@ scan_any(const char *p, const char *end, int n, char a, char b, char c, char d,
 }
 
 static inline const char *
+scan_any(const char *p, const char *end, int n, char a, char b, char c, char d,
+    char e)
+{
+	return scan_any_lo(p, p, end, n, a, b, c, d, e);
+}
+
+static inline const char *
 scan_byte(const char *p, const char *end, char a)
 {
 	return scan_any(p, end, 1, a, a, a, a, a);
@@ -132,6 +148,14 @@ static inline const char *
 scan_any5(const char *p, const char *end, char a, char b, char c, char d, char e)
 {
 	return scan_any(p, end, 5, a, b, c, d, e);
+}
+
+/* scan_any5() of [p, end) where [lo, p) is readable too (see scan_any_lo()). */
+static inline const char *
+scan_any5_lo(const char *lo, const char *p, const char *end, char a, char b,
+    char c, char d, char e)
+{
+	return scan_any_lo(lo, p, end, 5, a, b, c, d, e);
 }
 
 #endif

@@ -105,24 +105,38 @@ lower8(uint64_t w)
 	return w | (((ge_a & ~gt_z & ~w) & (0x80 * ones)) >> 2);
 }
 
-/* 1 if [p, e) starts with lit, ASCII case-insensitively.  A literal of up
- * to 8 bytes is compared as one word. */
-static inline int
-istarts(const char *p, const char *e, const char *lit)
+/*
+ * "SIP/" and "SIP/2.0" in any case, compared as one word: OR 0x20 maps
+ * only 'A'..'Z' onto 'a'..'z', so it is applied to the three letters and
+ * the other bytes compare as they are.
+ */
+static const char sip20_low[8] = "sip/2.0", sip_fold[8] = { 0x20, 0x20, 0x20 };
+
+/* 1 if [p, e) starts with "SIP/". */
+HOT int
+starts_sip(const char *p, const char *e)
 {
-	size_t n = __builtin_strlen(lit);
-	if (n <= 8) {
-		uint64_t a = 0, b = 0;
-		if (p > e || (size_t)(e - p) < n)
-			return 0;
-		memcpy(&a, p, n);
-		memcpy(&b, lit, n);
-		return lower8(a) == lower8(b);
-	}
-	for (; *lit != '\0'; lit++, p++)
-		if (p >= e || lower(*p) != lower(*lit))
-			return 0;
-	return 1;
+	uint32_t w, l, f;
+
+	if (p > e || e - p < 4)
+		return 0;
+	memcpy(&w, p, 4);
+	memcpy(&l, sip20_low, 4);
+	memcpy(&f, sip_fold, 4);
+	return (w | f) == l;
+}
+
+/* 1 if the 7 bytes at p are "SIP/2.0", the version nearly every start
+ * line has. */
+HOT int
+is_sip20(const char *p)
+{
+	uint64_t w = 0, l, f;
+
+	memcpy(&w, p, 7);
+	memcpy(&l, sip20_low, 8);
+	memcpy(&f, sip_fold, 8);
+	return (w | f) == l;
 }
 
 HOT const char *
@@ -158,6 +172,16 @@ rtrim_wsp(const char *s, const char *e)
 	return e;
 }
 
+/* memcmp() == 0 for the few bytes of a method name, without the call. */
+HOT int
+same_bytes(const char *a, const char *b, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* ---- methods ---- */
 
 static const char *const method_names[SIP_M__COUNT] = {
@@ -168,11 +192,21 @@ static const char *const method_names[SIP_M__COUNT] = {
 	[SIP_M_OTHER] = "OTHER",
 };
 
-static const uint8_t method_len[SIP_M__COUNT] = {
-#define SIP_M_LEN(n) [SIP_M_##n] = sizeof(#n) - 1,
-	SIP_METHOD_LIST(SIP_M_LEN)
-#undef SIP_M_LEN
+/*
+ * Methods by length and first letter (its low five bits): no two share
+ * both, so a lookup compares one name.  sip_test.c checks that every
+ * method is found.
+ */
+#define METHOD_MAX_LEN 9
+#define MI(len, c, m) [len][(c) & 31] = SIP_M_##m
+static const uint8_t method_idx[METHOD_MAX_LEN + 1][32] = {
+	MI(6, 'I', INVITE), MI(3, 'A', ACK), MI(3, 'B', BYE),
+	MI(6, 'C', CANCEL), MI(8, 'R', REGISTER), MI(7, 'O', OPTIONS),
+	MI(5, 'P', PRACK), MI(9, 'S', SUBSCRIBE), MI(6, 'N', NOTIFY),
+	MI(7, 'P', PUBLISH), MI(4, 'I', INFO), MI(5, 'R', REFER),
+	MI(7, 'M', MESSAGE), MI(6, 'U', UPDATE),
 };
+#undef MI
 
 const char *
 sip_method_name(enum sip_method m)
@@ -184,15 +218,13 @@ enum sip_method
 sip_method_lookup(struct span tok)
 {
 	/* RFC 3261 section 7.1: the method name is case-sensitive. */
-	if (tok.p == NULL || tok.len == 0)
+	if (tok.p == NULL || tok.len == 0 || tok.len > METHOD_MAX_LEN)
 		return SIP_M_OTHER;
-	for (unsigned m = SIP_M_NONE + 1; m < SIP_M_OTHER; m++) {
-		const char *n = method_names[m];
-		if (n[0] == tok.p[0] && method_len[m] == tok.len &&
-		    memcmp(n, tok.p, tok.len) == 0)
-			return (enum sip_method)m;
-	}
-	return SIP_M_OTHER;
+	unsigned m = method_idx[tok.len][tok.p[0] & 31];
+	if (m == SIP_M_NONE)
+		return SIP_M_OTHER;
+	return same_bytes(method_names[m], tok.p, tok.len) ? (enum sip_method)m :
+	    SIP_M_OTHER;
 }
 
 /* ---- headers ---- */
@@ -302,13 +334,21 @@ sip_hdr_name(enum sip_hdr_id id)
 }
 
 
+/* Mask of the first r (< 8) bytes of a word read from memory (little-endian:
+ * the low ones); a table costs less than the shift that makes it. */
+static const uint64_t first_bytes[8] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff,
+	0xffffffffffffff,
+};
+
 /* The k-th 8-byte word of the len-byte name at p, NULs past len. */
 static inline uint64_t
 name_word(const char *p, uint32_t len, uint32_t k)
 {
 	uint64_t w;
+	uint32_t r = len - 8 * k;
 	memcpy(&w, p + 8 * k, 8);
-	return len - 8 * k >= 8 ? w : w & (~0ull >> (64 - 8 * (len - 8 * k)));
+	return r >= 8 ? w : w & first_bytes[r];
 }
 
 /*
@@ -316,21 +356,29 @@ name_word(const char *p, uint32_t len, uint32_t k)
  * n as written; hdr_ieq(): in any case.  Both compare 8 bytes at a time, so
  * p must be readable up to the next multiple of 8 bytes.  Canonical names
  * are NUL-padded and hold only letters and '-', which OR 0x20 lower-cases;
- * the input is lower-cased exactly.
+ * the input is lower-cased exactly.  hdr_eq() compares a name of 8 bytes
+ * or more as its first, last and (past 16) middle 8 bytes, the words
+ * overlapping: no masks.
  */
 static inline int
 hdr_eq(const char *p, uint32_t len, const char *n)
 {
-	uint64_t b;
+	uint64_t a, b;
 	memcpy(&b, n, 8);
-	if (name_word(p, len, 0) != b)
+	if (len < 8)
+		return name_word(p, len, 0) == b;
+	memcpy(&a, p, 8);
+	if (a != b)
 		return 0;
-	for (uint32_t k = 1; 8 * k < len; k++) {
-		memcpy(&b, n + 8 * k, 8);
-		if (name_word(p, len, k) != b)
-			return 0;
-	}
-	return 1;
+	memcpy(&a, p + len - 8, 8);
+	memcpy(&b, n + len - 8, 8);
+	if (a != b)
+		return 0;
+	if (len <= 16)
+		return 1;
+	memcpy(&a, p + 8, 8);
+	memcpy(&b, n + 8, 8);
+	return a == b;
 }
 
 /* Out of line: it is rarely needed, and hdr_lookup() stays small enough
@@ -412,7 +460,7 @@ sip_list_next(struct span value, uint32_t *pos, struct span *elem)
 	 * quoted-string (with quoted-pair escapes) or a <URI>. */
 	for (; p < e; p++) {
 		/* The bytes that matter when splitting a list. */
-		p = scan_any5(p, e, '"', '\\', '<', '>', ',');
+		p = scan_any5_lo(value.p, p, e, '"', '\\', '<', '>', ',');
 		if (p == e)
 			break;
 		char c = *p;
@@ -459,6 +507,33 @@ static const struct sip_limits default_limits = {
 
 #define A(x) SIP_A_BIT(SIP_A_##x)
 
+/* Start of the last word of [s, e), e not after WSP: s when it is the
+ * only word.  The last word of a request line is mostly "SIP/2.0". */
+HOT const char *
+last_word(const char *s, const char *e)
+{
+	if (e - s > 7 && is_wsp(e[-8]) && is_sip20(e - 7))
+		return e - 7;
+	while (e > s && !is_wsp(e[-1]))
+		e--;
+	return e;
+}
+
+/* 1 if [s, e) starts with the word "SIP/2.0" (any case) and SP/HTAB: the
+ * common first word of a status line, and a protocol version. */
+HOT int
+sip20_word(const char *s, const char *e)
+{
+	return e - s > 7 && is_wsp(s[7]) && is_sip20(s);
+}
+
+/* First SP/HTAB in [p, e), else e. */
+HOT const char *
+to_wsp(const char *p, const char *e)
+{
+	return scan_to_cls(p, e, cls, C_WSP);
+}
+
 /* 1 if [s, e) could still become "SIP/..." (a prefix of it, or longer). */
 static int
 ver_compat(const char *s, const char *e)
@@ -498,7 +573,7 @@ HOT void
 check_version(struct sip_msg *m, const char *s, const char *e)
 {
 	m->version = span_make(s, e);
-	if (!(e - s == 7 && istarts(s, e, "SIP/2.0")))
+	if (!(e - s == 7 && is_sip20(s)))
 		m->anomalies |= A(BAD_VERSION);
 }
 
@@ -507,9 +582,7 @@ check_version(struct sip_msg *m, const char *s, const char *e)
 HOT void
 parse_status(struct sip_msg *m, const char *s, const char *e)
 {
-	const char *p = s;
-	while (p < e && !is_wsp(*p))
-		p++;
+	const char *p = sip20_word(s, e) ? s + 7 : to_wsp(s, e);
 	check_version(m, s, p);
 	p = skip_wsp(p, e);
 	const char *d = p;
@@ -540,22 +613,20 @@ enum line_kind { L_NONE, L_START, L_FOREIGN };
  * *start is set to the first byte of the request proper.
  */
 HOT enum line_kind
-parse_request(struct sip_msg *m, const char *s, const char *w1e, const char *e,
-    const char **start)
+parse_request(struct sip_msg *m, const char *s, const char *w1e, int w1tok,
+    const char *e, const char **start)
 {
 	const char *ve = rtrim_wsp(s, e);
-	const char *vs = ve;
-	while (vs > s && !is_wsp(vs[-1]))
-		vs--;
+	const char *vs = last_word(s, ve);
 	if (vs == s)
 		return L_NONE;
-	if (!istarts(vs, ve, "SIP/"))
+	if (!starts_sip(vs, ve))
 		return is_proto_ver(vs, ve) ? L_FOREIGN : L_NONE;
 
 	/* The first word ends before the last one begins (vs > s). */
 	const char *ms = s, *me = w1e;
 	int bad = 0;
-	if (skip_tok(s, w1e) != w1e || w1e == s) {
+	if (!w1tok) {
 		const char *ts = w1e;
 		while (ts > s && is_tok(ts[-1]))
 			ts--;
@@ -600,17 +671,22 @@ parse_request(struct sip_msg *m, const char *s, const char *w1e, const char *e,
 HOT enum line_kind
 parse_start_line(struct sip_msg *m, const char *s, const char *e, const char **start)
 {
-	if (istarts(s, e, "SIP/")) {
+	if (starts_sip(s, e)) {
 		*start = s;
 		parse_status(m, s, e);
 		return L_START;
 	}
-	const char *w1e = s;
-	while (w1e < e && !is_wsp(*w1e))
-		w1e++;
-	if (is_proto_ver(s, w1e))
-		return L_FOREIGN; /* "HTTP/1.1 200 OK", "RTSP/1.0 200 OK" */
-	enum line_kind k = parse_request(m, s, w1e, e, start);
+	/* A first word of token bytes (a method) has no '/': it cannot be
+	 * a protocol version. */
+	const char *w1e = skip_tok(s, e);
+	int w1tok = w1e > s && (w1e == e || is_wsp(*w1e));
+	if (!w1tok) {
+		while (w1e < e && !is_wsp(*w1e))
+			w1e++;
+		if (is_proto_ver(s, w1e))
+			return L_FOREIGN; /* "HTTP/1.1 200 OK", "RTSP/1.0 200 OK" */
+	}
+	enum line_kind k = parse_request(m, s, w1e, w1tok, e, start);
 	if (k != L_NONE)
 		return k;
 	/* Junk then a status line on the same line. */
@@ -689,7 +765,8 @@ parse_u32(struct span v, uint32_t *out)
 }
 
 /* CSeq = 1*DIGIT LWS Method (section 20.16); the number must fit 32 bits
- * (section 8.1.1.5).  Sets *meth to the method token when well formed. */
+ * (section 8.1.1.5).  Sets *meth to the method token when well formed,
+ * and m->cseq_ok as sip.h has it. */
 HOT void
 check_cseq(struct sip_msg *m, struct span v, const struct sip_limits *lim, struct span *meth)
 {
@@ -707,6 +784,11 @@ check_cseq(struct sip_msg *m, struct span v, const struct sip_limits *lim, struc
 		return;
 	}
 	*meth = span_make(ts, te);
+	if (p - d <= 10) {
+		m->cseq_ok = 1;
+		m->cseq = (uint32_t)n;
+		m->cseq_method = *meth;
+	}
 	if (meth->len > lim->max_cseq_method)
 		m->anomalies |= A(LONG_CSEQ_METHOD);
 }
@@ -919,7 +1001,8 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	if (memchr(start, '\0', (size_t)(body - start)) != NULL)
 		msg->anomalies |= A(NUL_BYTE);
 
-	/* Section 8.1.1 mandatory headers, section 20 singletons. */
+	/* Section 8.1.1 mandatory headers, section 20 singletons.  Most
+	 * messages have each once (Via any number of times): no loop then. */
 	static const struct { uint8_t id, missing; } required[] = {
 		{ SIP_H_CALL_ID, SIP_A_MISSING_CALL_ID },
 		{ SIP_H_FROM, SIP_A_MISSING_FROM },
@@ -927,8 +1010,11 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		{ SIP_H_VIA, SIP_A_MISSING_VIA },
 		{ SIP_H_CSEQ, SIP_A_MISSING_CSEQ },
 	};
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		unsigned c = msg->count[required[i].id];
+	const uint16_t *cnt = msg->count;
+	int usual = cnt[SIP_H_CALL_ID] == 1 && cnt[SIP_H_FROM] == 1 &&
+	    cnt[SIP_H_TO] == 1 && cnt[SIP_H_CSEQ] == 1 && cnt[SIP_H_VIA] != 0;
+	for (size_t i = 0; !usual && i < sizeof(required) / sizeof(required[0]); i++) {
+		unsigned c = cnt[required[i].id];
 		if (c == 0)
 			msg->anomalies |= SIP_A_BIT(required[i].missing);
 		else if (c > 1 && required[i].id != SIP_H_VIA)
@@ -938,7 +1024,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	 * and CANCEL included. */
 	if (msg->is_request && st.cseq_method.p != NULL &&
 	    !(st.cseq_method.len == msg->method_tok.len &&
-		memcmp(st.cseq_method.p, msg->method_tok.p, st.cseq_method.len) == 0))
+		same_bytes(st.cseq_method.p, msg->method_tok.p, st.cseq_method.len)))
 		msg->anomalies |= A(CSEQ_METHOD_MISMATCH);
 
 	/* Body. */
@@ -983,11 +1069,10 @@ sip_sniff(const char *buf, size_t len)
 		p++;
 	const char *le = scan_any2(p, e, '\r', '\n');
 	/* Status-Line: "SIP/" version SP 3DIGIT (section 7.2). */
-	if (istarts(p, le, "SIP/")) {
-		const char *v = p;
-		while (v < le && !is_wsp(*v))
-			v++;
-		if (!is_proto_ver(p, v))
+	int v20 = sip20_word(p, le);
+	if (v20 || starts_sip(p, le)) {
+		const char *v = v20 ? p + 7 : to_wsp(p, le);
+		if (!v20 && !is_proto_ver(p, v))
 			return 0;
 		const char *d = skip_wsp(v, le);
 		return d > v && le - d >= 3 && is_dig(d[0]) && is_dig(d[1]) &&
@@ -997,16 +1082,12 @@ sip_sniff(const char *buf, size_t len)
 	 * and at least two words (method, Request-URI) come before it.
 	 * Junk before the method is the parser's to report. */
 	const char *ve = rtrim_wsp(p, le);
-	const char *vs = ve;
-	while (vs > p && !is_wsp(vs[-1]))
-		vs--;
-	if (vs == p || !istarts(vs, ve, "SIP/") || !is_proto_ver(vs, ve))
+	const char *vs = last_word(p, ve);
+	if (vs == p || (!(ve - vs == 7 && is_sip20(vs)) &&
+	    (!starts_sip(vs, ve) || !is_proto_ver(vs, ve))))
 		return 0;
 	/* Two words before it when the first (the method: scanning it is
 	 * shorter than scanning back over the Request-URI) ends before ue. */
 	const char *ue = rtrim_wsp(p, vs);
-	const char *w = skip_wsp(p, ue);
-	while (w < ue && !is_wsp(*w))
-		w++;
-	return w < ue;
+	return to_wsp(skip_wsp(p, ue), ue) < ue;
 }

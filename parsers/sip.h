@@ -141,6 +141,16 @@ struct sip_msg {
 	/* occurrences per id, comma-joined values counting once per line */
 	uint16_t count[SIP_H__COUNT];
 
+	/*
+	 * The first CSeq header, when it is well formed as sip_cseq_parse()
+	 * has it (sip_values.h: at most 10 digits): cseq_ok is 1, and cseq
+	 * and cseq_method are what sip_cseq_parse() would return, so that
+	 * sip_summarize() need not parse it again.  0 otherwise.
+	 */
+	int cseq_ok;
+	uint32_t cseq;
+	struct span cseq_method;
+
 	/* body, as far as the buffer holds it */
 	struct span body;
 	uint32_t content_length; /* value of Content-Length when present */

@@ -1,13 +1,18 @@
 /* sip_summary.c - see sip_summary.h. */
 #include "sip_summary.h"
 
-#include <string.h>
-
 /*
  * *s is not zeroed as a whole: it is 2.5 KB, mostly SDP media slots, and
  * clearing it cost more than parsing a typical message.  Each part is reset
  * by its parser when there is something to parse, and here otherwise.
  */
+
+/* Parts are cleared by copying these: gcc turns a memset() of a struct of
+ * this size into "rep stosq", which is slow to start. */
+static const struct sip_uri zero_uri;
+static const struct sip_nameaddr zero_nameaddr;
+static const struct sip_via zero_via;
+static const struct sip_auth zero_auth;
 
 static void
 nameaddr(struct span v, struct sip_nameaddr *na, int *has, uint64_t *anoms,
@@ -15,7 +20,7 @@ nameaddr(struct span v, struct sip_nameaddr *na, int *has, uint64_t *anoms,
 {
 	*has = 0;
 	if (v.p == NULL) {
-		memset(na, 0, sizeof *na);
+		*na = zero_nameaddr;
 		return;
 	}
 	if (sip_nameaddr_parse(v, na) == 0)
@@ -41,7 +46,24 @@ auth(const struct sip_msg *msg, const uint16_t ids[2], struct sip_auth *a,
 			*anoms |= SIP_A_BIT(SIP_A_BAD_AUTH);
 		return;
 	}
-	memset(a, 0, sizeof *a);
+	*a = zero_auth;
+}
+
+/*
+ * 1 if the list v starts with an element rather than with ',' (LWS
+ * aside).  Then sip_via_parse() of the whole list is that of its first
+ * element: it stops at the first ',' outside quotes, where
+ * sip_list_next() ends the element or before, and the bytes it reads up
+ * to there are the element's.
+ */
+static int
+starts_elem(struct span v)
+{
+	const char *p = v.p, *e = v.p + v.len;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p < e && *p != ',';
 }
 
 void
@@ -60,6 +82,12 @@ sip_summarize(const struct sip_msg *msg, struct sip_summary *s)
 	if (v.p == NULL) {
 		s->cseq = 0;
 		s->cseq_method = SPAN_NULL;
+	} else if (msg->cseq_ok) {
+		/* v is the first CSeq header, the one sip_parse() checked:
+		 * when it had no room for that one, it stored none. */
+		s->has_cseq = 1;
+		s->cseq = msg->cseq;
+		s->cseq_method = msg->cseq_method;
 	} else if (sip_cseq_parse(v, &s->cseq, &s->cseq_method) == 0) {
 		s->has_cseq = 1;
 	}
@@ -71,7 +99,7 @@ sip_summarize(const struct sip_msg *msg, struct sip_summary *s)
 		else
 			s->anomalies |= SIP_A_BIT(SIP_A_BAD_RURI);
 	} else {
-		memset(&s->ruri, 0, sizeof s->ruri);
+		s->ruri = zero_uri;
 	}
 	nameaddr(sip_hdr_get(msg, SIP_H_FROM), &s->from, &s->has_from,
 	    &s->anomalies, SIP_A_BAD_FROM);
@@ -91,11 +119,12 @@ sip_summarize(const struct sip_msg *msg, struct sip_summary *s)
 	s->has_via = 0;
 	pos = 0;
 	if (v.p == NULL) {
-		memset(&s->via, 0, sizeof s->via);
-	} else if (!sip_list_next(v, &pos, &el)) {
-		memset(&s->via, 0, sizeof s->via);
+		s->via = zero_via;
+	} else if (!starts_elem(v) && !sip_list_next(v, &pos, &v)) {
+		/* (v, passed by value, becomes its first element) */
+		s->via = zero_via;
 		s->anomalies |= SIP_A_BIT(SIP_A_BAD_VIA);
-	} else if (sip_via_parse(el, &s->via) == 0) {
+	} else if (sip_via_parse(v, &s->via) == 0) {
 		s->has_via = 1;
 	} else {
 		s->anomalies |= SIP_A_BIT(SIP_A_BAD_VIA);
@@ -117,6 +146,11 @@ sip_summarize(const struct sip_msg *msg, struct sip_summary *s)
 			s->anomalies |= SIP_A_BIT(SIP_A_BAD_SDP);
 		}
 	} else {
-		memset(&s->sdp, 0, sizeof s->sdp);
+		/* media[] is 1 KB: only its first num_media entries are valid. */
+		struct sdp_info *d = &s->sdp;
+		d->origin = d->conn = SPAN_NULL;
+		d->num_media = d->media_total = d->crypto_total = 0;
+		d->fingerprint_total = 0;
+		d->bad = 0;
 	}
 }

@@ -29,6 +29,8 @@ struct sip_summary {
 	uint16_t challenge_hdr;
 	struct sip_auth challenge;
 	int has_sdp;
+	/* Without SDP only the scalar fields are cleared (media[] is 1 KB,
+	 * cleared by sdp_parse() alone): read media[i] only for i < num_media. */
 	struct sdp_info sdp;
 	/* msg->anomalies plus what the value parsers found (BAD_RURI,
 	 * BAD_FROM, BAD_TO, BAD_VIA, BAD_AUTH, BAD_SDP) */

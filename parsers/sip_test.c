@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sip.h"
+#include "sip_values.h"
 #include "tests/guard.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -2339,4 +2340,50 @@ Test(sip_parse, reset_on_entry)
 	cr_assert_eq(parse(f14_200, L(f14_200), &m, SIP_MAX_HEADERS, NULL, DGRAM), (int)L(f14_200));
 	EXPECT_BITS("after reset", m.anomalies, 0);
 	cr_expect_eq(m.num_headers, 6);
+}
+
+/* msg->cseq_ok and its values are what sip_cseq_parse() gives for the
+ * first CSeq header, and 0 when it would fail. */
+Test(sip_parse, cseq_for_summary)
+{
+	static const struct {
+		const char *cseq; /* the CSeq header lines */
+		int ok;
+		uint32_t seq;
+		const char *method;
+	} t[] = {
+		{ "CSeq: 42 INVITE\r\n", 1, 42, "INVITE" },
+		{ "CSeq: 0000000042 INVITE\r\n", 1, 42, "INVITE" },       /* 10 digits */
+		{ "CSeq: 00000000042 INVITE\r\n", 0, 0, NULL },           /* 11 digits */
+		{ "CSeq: 4294967295 INVITE\r\n", 1, 4294967295u, "INVITE" },
+		{ "CSeq: 4294967296 INVITE\r\n", 0, 0, NULL },
+		{ "CSeq: 7\r\n \tINVITE\r\n", 1, 7, "INVITE" },           /* folded */
+		{ "CSeq: 7INVITE\r\n", 0, 0, NULL },
+		{ "CSeq: INVITE\r\n", 0, 0, NULL },
+		{ "CSeq: 7 INVITE x\r\n", 0, 0, NULL },
+		{ "CSeq: 1 INVITE\r\nCSeq: 2 BYE\r\n", 1, 1, "INVITE" },  /* the first */
+		{ "CSeq: x\r\nCSeq: 2 BYE\r\n", 0, 0, NULL },
+	};
+	for (size_t i = 0; i < N(t); i++) {
+		char in[512];
+		int n = snprintf(in, sizeof(in), "INVITE sip:b@example.com SIP/2.0\r\n"
+		    "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n"
+		    "To: <sip:b@example.com>\r\nCall-ID: c\r\n%sContent-Length: 0\r\n\r\n",
+		    t[i].cseq);
+		struct sip_msg m;
+		memset(&m, 0xa5, sizeof(m));
+		cr_assert_eq(parse(in, (size_t)n, &m, SIP_MAX_HEADERS, NULL, DGRAM), n);
+		cr_expect_eq(m.cseq_ok, t[i].ok, "%zu", i);
+		uint32_t seq;
+		struct span meth;
+		int rc = sip_cseq_parse(sip_hdr_get(&m, SIP_H_CSEQ), &seq, &meth);
+		cr_expect_eq(rc == 0, t[i].ok, "%zu: sip_cseq_parse %d", i, rc);
+		if (t[i].ok) {
+			cr_expect_eq(m.cseq, t[i].seq, "%zu", i);
+			EXPECT_SPAN(t[i].cseq, "cseq_method", m.cseq_method, t[i].method);
+			cr_expect_eq(seq, m.cseq, "%zu", i);
+			cr_expect(meth.p == m.cseq_method.p && meth.len == m.cseq_method.len,
+			    "%zu", i);
+		}
+	}
 }

@@ -10,6 +10,8 @@
 #   BENCH_TRUNK_N  SIP messages in the trunk capture (BENCH_N / 2)
 #   BENCH_REPS     runs per row, the least CPU is kept (3)
 #   BENCH_SLOW_REPS runs per row for tshark and sngrep (1)
+#   BENCH_UI_REPS  runs of sipwatch --no-ui and of the dashboard, alternating,
+#                  for the default-rules and dashboard rows (5)
 #   BENCH_MIXES    captures to measure ("mix attack trunk")
 #   BENCH_DIR      captures, helper programs, results (BUILD/bench)
 #   BENCH_LIVE     0 skips the live rate (tests/bench/live_rate.sh, whose
@@ -32,6 +34,7 @@ N=${BENCH_N:-1000000}
 NT=${BENCH_TRUNK_N:-$((N / 2))}
 REPS=${BENCH_REPS:-3}
 SLOW_REPS=${BENCH_SLOW_REPS:-1}
+UI_REPS=${BENCH_UI_REPS:-5}
 MIXES=${BENCH_MIXES:-mix attack trunk}
 LIVE=${BENCH_LIVE:-1}
 
@@ -82,39 +85,59 @@ take() {
 	[ "$3" -le "$RSS" ] || RSS=$3
 }
 
-# measure REPS CMD... : runs CMD REPS times, standard output to MEASURE_OUT
-# (/dev/null); sets CPU, RSS, FAIL (see take).
+# run_once CMD... : one run of CMD, standard output to MEASURE_OUT
+# (/dev/null), folded into CPU, RSS, FAIL (see take).
+run_once() {
+	local u s m st
+	rm -f "$TMP/rs"
+	"$DIR/runstat" "$TMP/rs" "$@" >"${MEASURE_OUT:-/dev/null}" 2>"$TMP/err" || true
+	if ! read -r u s m st <"$TMP/rs" 2>/dev/null; then
+		u=0 s=0 m=0 st=127
+	fi
+	[ "$st" = 0 ] || log "$* exited with status $st: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
+	take "$u" "$s" "$m" "$st"
+}
+
+# measure REPS CMD... : runs CMD REPS times; sets CPU, RSS, FAIL.
 measure() {
-	local reps=$1 i u s m st
+	local reps=$1 i
 	shift
 	CPU='' RSS=0 FAIL=''
 	for ((i = 0; i < reps; i++)); do
-		rm -f "$TMP/rs"
-		"$DIR/runstat" "$TMP/rs" "$@" >"${MEASURE_OUT:-/dev/null}" 2>"$TMP/err" || true
-		if ! read -r u s m st <"$TMP/rs" 2>/dev/null; then
-			u=0 s=0 m=0 st=127
-		fi
-		[ "$st" = 0 ] || log "$* exited with status $st: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
-		take "$u" "$s" "$m" "$st"
+		run_once "$@"
 	done
 }
 
-# measure_ui REPS FILE: like measure, for the dashboard (tests/bench/ui_run.sh
-# runs it in a tmux terminal).
-measure_ui() {
-	local reps=$1 f=$2 i u s m st
-	CPU='' RSS=0 FAIL=''
+# ui_once FILE: one dashboard run (tests/bench/ui_run.sh runs it in a tmux
+# terminal), folded into CPU, RSS, FAIL.
+ui_once() {
+	local f=$1 u s m st
+	rm -f "$TMP/rs"
+	if "$HERE/ui_run.sh" "$DIR/runstat" "$TMP/rs" "$SW" "$f" &&
+		read -r u s m st <"$TMP/rs" 2>/dev/null; then
+		[ "$st" = 0 ] || log "$SW -r $f --ui exited with status $st"
+		take "$u" "$s" "$m" "$st"
+	else
+		log "$SW -r $f --ui did not reach its finished view or did not quit"
+		[ -n "$FAIL" ] || FAIL="did not finish"
+	fi
+}
+
+# measure_pair REPS FILE: REPS runs of sipwatch --no-ui and REPS of the
+# dashboard, alternating, so that both see the same machine (a busy
+# neighbour would otherwise land on one of them).  Sets CPU, RSS, FAIL for
+# --no-ui and UCPU, URSS, UFAIL for the dashboard.
+measure_pair() {
+	local reps=$1 f=$2 i c1='' r1=0 f1='' c2='' r2=0 f2=''
 	for ((i = 0; i < reps; i++)); do
-		rm -f "$TMP/rs"
-		if "$HERE/ui_run.sh" "$DIR/runstat" "$TMP/rs" "$SW" "$f" &&
-			read -r u s m st <"$TMP/rs" 2>/dev/null; then
-			[ "$st" = 0 ] || log "$SW -r $f --ui exited with status $st"
-			take "$u" "$s" "$m" "$st"
-		else
-			log "$SW -r $f --ui did not reach its finished view or did not quit"
-			[ -n "$FAIL" ] || FAIL="did not finish"
-		fi
+		CPU=$c1 RSS=$r1 FAIL=$f1
+		run_once "$SW" -r "$f" --no-ui --stats=/dev/null
+		c1=$CPU r1=$RSS f1=$FAIL
+		CPU=$c2 RSS=$r2 FAIL=$f2
+		ui_once "$f"
+		c2=$CPU r2=$RSS f2=$FAIL
 	done
+	CPU=$c1 RSS=$r1 FAIL=$f1 UCPU=$c2 URSS=$r2 UFAIL=$f2
 }
 
 # row NAME : one table line from CPU/RSS/FAIL against MSGS and the floors;
@@ -186,7 +209,7 @@ fi
 	echo
 	echo "$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1);" \
 		"$(uname -sr); CPU = user + sys seconds, least of $REPS runs" \
-		"(tshark, sngrep: $SLOW_REPS); RSS = peak resident set."
+		"(default rules and dashboard: $UI_REPS each, alternating; tshark, sngrep: $SLOW_REPS); RSS = peak resident set."
 	echo
 } | tee -a "$RESULTS.tmp"
 
@@ -224,14 +247,18 @@ for mix in $MIXES; do
 		echo
 		echo "| | messages / CPU s | CPU s | peak RSS MiB | x libnids floor | x libpcap floor |"
 		echo "|---|---:|---:|---:|---:|---:|"
-		log "$mix: sipwatch"
-		measure "$REPS" "$SW" -r "$F" --no-ui --stats=/dev/null
+		if [ -n "$UI" ]; then
+			log "$mix: sipwatch, --no-ui and --ui alternating"
+			measure_pair "$UI_REPS" "$F"
+		else
+			log "$mix: sipwatch"
+			measure "$REPS" "$SW" -r "$F" --no-ui --stats=/dev/null
+		fi
 		row "sipwatch (default rules)"
 		keep "${mix}_sw_cpu" "$CPU"
 		keep "${mix}_sw_rss" "$([ -z "$CPU" ] || echo "$RSS")"
 		if [ -n "$UI" ]; then
-			log "$mix: sipwatch --ui"
-			measure_ui "$REPS" "$F"
+			CPU=$UCPU RSS=$URSS FAIL=$UFAIL
 			row "sipwatch (default rules, --ui --replay=fast)"
 			keep "${mix}_ui_cpu" "$CPU"
 		fi

@@ -373,7 +373,7 @@ live_section() {
 			"then bisects. Rates are tcpreplay's measured ones. Load average before" \
 			"the first run: $(lv load) on $(nproc) CPUs; other processes' load and" \
 			"the kernel buffer size make this figure noisy (sipwatch ran with" \
-			"${LIVE_ARGS:+\`$LIVE_ARGS\`, not }its default, libpcap's 2 MiB)."
+			"${LIVE_ARGS:+\`$LIVE_ARGS\`, not }its default kernel buffer of 32 MiB)."
 		keep live_pps "$pps"
 		;;
 	esac

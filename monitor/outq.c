@@ -375,6 +375,7 @@ outq_shutdown(struct outq *q, const struct timespec *deadline)
 		q->closing = 1;
 		q->deadline = *deadline;
 		pthread_cond_broadcast(&q->cv);
+		pthread_cond_broadcast(&q->room_cv);
 	}
 	pthread_mutex_unlock(&q->mu);
 }

@@ -286,11 +286,15 @@ tcp4(struct pipeline *p, const uint8_t *ip, size_t iplen, const struct decap_ip 
 	uint8_t fl = ipi->l4[13];
 	size_t doff = (size_t)(ipi->l4[12] >> 4) * 4;
 
-	/* A segment of a connection libnids follows, before or after it, is
-	 * libnids' alone: one that ends libnids' stream (data with the last
-	 * FIN) must not be handed to our reassembly as well.  libnids
-	 * reporting the connection while it took the segment answers that
-	 * without a look-up in its table (two hashes per look-up). */
+	/* A segment of a connection libnids follows is libnids' alone: one
+	 * that ends libnids' stream (data with the last FIN) must not be
+	 * handed to our reassembly as well.  libnids reporting the connection
+	 * while it took the segment answers that without a look-up in its
+	 * table (two hashes per look-up); otherwise its table is asked after
+	 * the segment.  libnids drops a connection silently in two cases (a
+	 * RST before the handshake completed; a connection no callback took):
+	 * such a last segment, if it carries data, FIN or RST, reaches our
+	 * reassembly, which sees at most a one-segment mid-stream flow. */
 	int followed = !ipi->truncated && nidsglue_feed_tcp(p, ip, iplen, &m);
 	if ((fl & 0x02) && !(fl & 0x10)) {
 		/* A new connection: libnids follows it from here. */

@@ -101,6 +101,7 @@ rules_json(struct json *j, const struct rule_stats *rs)
 	json_obj_close(j);
 	json_ku64(j, "suppressed_events", rs->suppressed);
 	json_ku64(j, "table_evictions", rs->table_evictions);
+	json_ku64(j, "out_of_memory", rs->oom);
 	json_ku64(j, "pattern_limit_hits", rs->pattern_limit_hits);
 	json_ku64(j, "tls_flows", rs->tls_flows);
 	json_ku64(j, "cleartext_messages", rs->cleartext_msgs);

@@ -846,8 +846,10 @@ rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *
 	}
 	*prev = e->now;
 	ke = (struct kent *)ktab_insert(&rt->t, &k->k, e->now);
-	if (ke == NULL)
+	if (ke == NULL) {
+		e->st->oom++;
 		return NULL;
+	}
 	if (rt->kx == KX_WIN_CROSSED)
 		kthr(ke)->crossed = INT64_MIN;
 	else if (rt->kx == KX_USERS)
@@ -863,9 +865,10 @@ rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
 }
 
 /* Adds one event at now to k's window (last used at prev) and returns the
- * events within the window. */
+ * events within the window.  An event that cannot be counted for want of
+ * memory is counted in *oom. */
 static uint64_t
-win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width)
+win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width, uint64_t *oom)
 {
 	union win *w = kwin(k);
 	int64_t head = prev / width, s = now / width;
@@ -906,8 +909,10 @@ win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width)
 		return ++k->wsum;
 	}
 	struct wwin *ww = malloc(sizeof(*ww));
-	if (ww == NULL)
-		return k->wsum; /* no memory: the event is not counted */
+	if (ww == NULL) {
+		(*oom)++;
+		return k->wsum;
+	}
 	for (unsigned i = 0; i < WIN_SLOTS; i++)
 		ww->n[i] = (uint32_t)((w->nib >> (i * 4)) & NIB_MAX);
 	ww->sum = k->wsum;
@@ -1071,7 +1076,7 @@ thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
 	*inwin = 0;
 	if (ke == NULL)
 		return 0;
-	uint64_t c = win_add(ke, prev, x->e->now, win_width(rt->c->window_ms));
+	uint64_t c = win_add(ke, prev, x->e->now, win_width(rt->c->window_ms), &x->e->st->oom);
 	*inwin = c;
 	if (c <= rt->c->threshold)
 		return 0;
@@ -1490,8 +1495,10 @@ r_txn_track(struct ctx *x)
 	uint64_t br = branch_hash(x);
 	if (t == NULL) {
 		t = (struct txn *)ktab_insert(&e->txn, &fk, e->now);
-		if (t == NULL)
+		if (t == NULL) {
+			e->st->oom++;
 			return;
+		}
 		t->branch = br;
 	} else {
 		ktab_touch(&e->txn, &t->n, e->now);
@@ -1582,7 +1589,7 @@ bf_count(struct ctx *x, struct rtab *rt, const struct rkey *k)
 	struct kent *ke = rtab_get(x->e, rt, k, &prev);
 	if (ke == NULL)
 		return;
-	uint64_t inwin = win_add(ke, prev, x->e->now, win_width(c->window_ms));
+	uint64_t inwin = win_add(ke, prev, x->e->now, win_width(c->window_ms), &x->e->st->oom);
 	if (inwin <= c->threshold)
 		return;
 	kthr(ke)->crossed = x->e->now;
@@ -1704,8 +1711,10 @@ r_user_enum(struct ctx *x, struct rtab *rt)
 	}
 	if (grow) {
 		u->more = malloc((rt->dcap - 1) * sizeof(*u->more));
-		if (u->more == NULL)
+		if (u->more == NULL) {
+			rt->e->st->oom++;
 			return;
+		}
 		for (uint32_t i = 0; i + 1 < rt->dcap; i++)
 			u->more[i].t = INT64_MIN;
 		freed = &u->more[0];

@@ -58,6 +58,7 @@ struct rule_stats {
 	uint64_t by_severity[SEV__COUNT];
 	uint64_t suppressed;      /* events folded into a later alert's count */
 	uint64_t table_evictions; /* keys evicted from full rule tables */
+	uint64_t oom;             /* events not counted: out of memory */
 	uint64_t pattern_limit_hits;
 	uint64_t tls_flows;        /* compliant (TLS) signalling flows seen */
 	uint64_t cleartext_msgs;   /* SIP messages seen in cleartext */

@@ -19,44 +19,19 @@ skip() { echo "live: SKIPPED ($1)"; exit 0; }
 command -v tcpreplay >/dev/null 2>&1 || skip "tcpreplay not installed"
 command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not installed"
 
-ns=swlive$$
-va=swa$$
-vb=swb$$
-ip netns add "$ns" 2>/dev/null || skip "ip netns unavailable (no CAP_SYS_ADMIN or no netns support)"
+. tests/veth.sh
 tmp=$(mktemp -d)
+ns=
 cleanup() {
-	ip netns del "$ns" 2>/dev/null
+	[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-nsx() { ip netns exec "$ns" "$@"; }
-
-nsx ip link add "$va" type veth peer name "$vb" || skip "cannot create a veth pair"
-nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
-for v in "$va" "$vb"; do
-	nsx ip link set "$v" mtu 9000 up
-done
-nsx ip link set lo up
-# Offloads would hand the capture merged or unsegmented frames.
-if command -v ethtool >/dev/null 2>&1; then
-	for v in "$va" "$vb"; do
-		nsx ethtool -K "$v" gro off gso off tso off tx off rx off >/dev/null 2>&1
-	done
-else
-	echo "live: note: ethtool not installed, offloads left as they are"
-fi
+veth_up live || skip "$veth_err"
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-
-# A packet socket is bound to $va and running.  libpcap binds only after
-# it has set up the receive ring: a socket that merely exists (the ring
-# of a large -B takes a while) would lose the first packets replayed.
-ifidx=$(nsx cat "/sys/class/net/$va/ifindex")
-bound() {
-	nsx awk -v i="$ifidx" 'NR > 1 && $5 == i && $6 == 1 { f = 1 } END { exit !f }' /proc/net/packet
-}
 
 # Starts sipwatch on $va in the namespace, bounded by timeout; sets $tpid
 # (timeout) and $pid (sipwatch).  Waits until its packet socket is open.
@@ -68,7 +43,7 @@ start() {
 	while [ $i -lt 50 ]; do
 		pid=$(cat "/proc/$tpid/task/$tpid/children" 2>/dev/null | awk '{print $1}')
 		if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$bin")" ] &&
-		    bound; then
+		    veth_bound; then
 			return 0
 		fi
 		sleep 0.1
@@ -233,7 +208,7 @@ if id nobody >/dev/null 2>&1; then
 		st=/proc/$pid/status
 		# The packet socket opens before the drop: wait for the switch.
 		i=0
-		while [ $i -lt 50 ] && ! grep -q "^Uid:[[:space:]]*$uid[[:space:]]" "$st"; do
+		while [ $i -lt 50 ] && ! grep -q "^Uid:[[:space:]]*${uid}[[:space:]]" "$st"; do
 			sleep 0.1
 			i=$((i + 1))
 		done
@@ -281,7 +256,7 @@ if command -v tmux >/dev/null 2>&1; then
 		return 1
 	}
 	i=0
-	while [ $i -lt 50 ] && ! bound; do
+	while [ $i -lt 50 ] && ! veth_bound; do
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -83,28 +83,19 @@ done
 [ -x "$bin" ] || finish failed "$bin not executable"
 [ -s "$pcap" ] || finish failed "$pcap missing"
 
-ns=swrate$$
-va=swra$$
-vb=swrb$$
-ip netns add "$ns" 2>/dev/null || skip "ip netns unavailable (no CAP_SYS_ADMIN or no netns support)"
+# shellcheck source=tests/veth.sh
+. "$(dirname "$0")/../veth.sh"
 tmp=$(mktemp -d)
+ns=
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	[ -z "${tpid:-}" ] || kill "$tpid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-nsx() { ip netns exec "$ns" "$@"; }
-
-nsx ip link add "$va" type veth peer name "$vb" || skip "cannot create a veth pair"
-nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
-for v in "$va" "$vb"; do
-	nsx ip link set "$v" mtu 9000 up
-	# Offloads would hand the capture merged or unsegmented frames.
-	nsx ethtool -K "$v" gro off gso off tso off tx off rx off >/dev/null 2>&1
-done
+veth_up rate || skip "$veth_err"
 
 # The prefix, and what sipwatch makes of it offline.
 tcpdump -r "$pcap" -c "$NPKT" -w "$tmp/prefix.pcap" 2>/dev/null ||
@@ -141,11 +132,7 @@ start() {
 	tpid=$!
 	for ((i = 0; i < 100; i++)); do
 		pid=$(awk '{ print $1 }' "/proc/$tpid/task/$tpid/children" 2>/dev/null)
-		# Bound to $va and running: libpcap binds only after setting
-		# up its ring, and packets before that would be lost.
-		[ -n "$pid" ] && nsx awk -v i="$(nsx cat "/sys/class/net/$va/ifindex")" \
-		    'NR > 1 && $5 == i && $6 == 1 { f = 1 } END { exit !f }' /proc/net/packet &&
-		    return 0
+		[ -n "$pid" ] && veth_bound && return 0
 		sleep 0.1
 	done
 	kill "$tpid" 2>/dev/null

@@ -5,11 +5,15 @@
 #include "monitor/capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "monitor/pcapread.h"
 #include "parsers/decap.h"
 
 /*
@@ -43,22 +47,54 @@ capture_filter_expr(const char *user, int widen)
 	return e;
 }
 
+/* Compiles expr and sets it on c->p; files keep the program for the
+ * fast reader. */
 static int
-set_filter(pcap_t *p, const char *expr, char *err, size_t errlen)
+set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 {
 	struct bpf_program prog;
 	if (expr == NULL)
 		return 0;
-	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errlen, "bad filter expression \"%s\": %s", expr,
-		    pcap_geterr(p));
+		    pcap_geterr(c->p));
 		return -1;
 	}
-	int r = pcap_setfilter(p, &prog);
+	int r = pcap_setfilter(c->p, &prog);
 	if (r != 0)
-		snprintf(err, errlen, "cannot set filter: %s", pcap_geterr(p));
-	pcap_freecode(&prog);
+		snprintf(err, errlen, "cannot set filter: %s", pcap_geterr(c->p));
+	if (r == 0 && !c->live) {
+		c->prog = prog;
+		c->has_prog = 1;
+	} else {
+		pcap_freecode(&prog);
+	}
 	return r == 0 ? 0 : -1;
+}
+
+/*
+ * Takes a regular file for the fast reader when its header is one the
+ * reader handles; otherwise (or when the file cannot be opened a second
+ * time) libpcap reads it all, so this never fails the open.
+ */
+static void
+try_fast(struct capture *c, const char *path)
+{
+	struct stat a, b;
+	FILE *f = pcap_file(c->p);
+	struct pcapread *r = calloc(1, sizeof(*r));
+	int fd = r && f ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* The same file as libpcap's, should the path have been replaced
+	 * in between. */
+	if (fd >= 0 && fstat(fd, &a) == 0 && fstat(fileno(f), &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	    pcapread_open(r, fd, (uint32_t)pcap_snapshot(c->p)) == 1) {
+		c->rd = r;
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(r);
 }
 
 static int
@@ -102,11 +138,12 @@ capture_open_file(const char *path, const char *expr, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
-	if (check_dlt(c, err, errlen) != 0 || set_filter(c->p, expr, err, errlen) != 0) {
-		pcap_close(c->p);
-		free(c);
+	if (check_dlt(c, err, errlen) != 0 || set_filter(c, expr, err, errlen) != 0) {
+		capture_close(c);
 		return NULL;
 	}
+	if (c->size != 0)
+		try_fast(c, path);
 	return c;
 }
 
@@ -147,9 +184,8 @@ capture_open_live(const char *iface, const struct capture_live_opts *o,
 		free(c);
 		return NULL;
 	}
-	if (check_dlt(c, err, errlen) != 0 || set_filter(c->p, expr, err, errlen) != 0) {
-		pcap_close(c->p);
-		free(c);
+	if (check_dlt(c, err, errlen) != 0 || set_filter(c, expr, err, errlen) != 0) {
+		capture_close(c);
 		return NULL;
 	}
 	return c;
@@ -160,6 +196,10 @@ capture_progress(const struct capture *c)
 {
 	if (c->live || c->size == 0)
 		return -1;
+	if (c->rd != NULL) {
+		double r = (double)pcapread_offset(c->rd) / (double)c->size;
+		return r > 1 ? 1 : r;
+	}
 	FILE *f = pcap_file(c->p);
 	if (f == NULL)
 		return -1;
@@ -170,11 +210,67 @@ capture_progress(const struct capture *c)
 	return r > 1 ? 1 : r;
 }
 
+/* The fast reader stops; libpcap reads on from where it stopped. */
+static int
+hand_over(struct capture *c)
+{
+	uint64_t off = pcapread_offset(c->rd);
+	FILE *f = pcap_file(c->p);
+	pcapread_close(c->rd);
+	free(c->rd);
+	c->rd = NULL;
+	if (f == NULL || off > (uint64_t)LONG_MAX || fseek(f, (long)off, SEEK_SET) != 0) {
+		snprintf(c->err, sizeof(c->err), "cannot seek to offset %llu: %s",
+		    (unsigned long long)off, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+capture_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
+{
+	while (c->rd != NULL) {
+		switch (pcapread_next(c->rd, h, data)) {
+		case PCAPREAD_PACKET:
+			/* As libpcap's own read loop: the filter sees the
+			 * original length and the captured bytes. */
+			if (c->has_prog && pcap_offline_filter(&c->prog, *h, *data) == 0)
+				continue;
+			return 1;
+		case PCAPREAD_END:
+			return PCAP_ERROR_BREAK;
+		case PCAPREAD_ERROR:
+			snprintf(c->err, sizeof(c->err), "error reading dump file: %s",
+			    strerror(errno));
+			return PCAP_ERROR;
+		case PCAPREAD_HANDOVER:
+			if (hand_over(c) != 0)
+				return PCAP_ERROR;
+			break;
+		}
+	}
+	c->err[0] = '\0';
+	return pcap_next_ex(c->p, h, data);
+}
+
+const char *
+capture_error(struct capture *c)
+{
+	return c->err[0] ? c->err : pcap_geterr(c->p);
+}
+
 void
 capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
+	if (c->rd != NULL) {
+		pcapread_close(c->rd);
+		free(c->rd);
+	}
+	if (c->has_prog)
+		pcap_freecode(&c->prog);
 	pcap_close(c->p);
 	free(c);
 }

@@ -10,12 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pcapread;
+
 struct capture {
 	pcap_t *p;
 	const char *name;
 	int dlt;
 	int live;
 	uint64_t size; /* file size, 0 when unknown (stdin, pipes) */
+	/* Files only: the fast reader while it reads (see pcapread.h), the
+	 * compiled filter it applies, and its last error. */
+	struct pcapread *rd;
+	struct bpf_program prog;
+	int has_prog;
+	char err[PCAP_ERRBUF_SIZE];
 };
 
 /*
@@ -45,6 +53,15 @@ struct capture *capture_open_file(const char *path, const char *expr,
 /* Opens an interface: promiscuous as asked, immediate mode, 100 ms timeout. */
 struct capture *capture_open_live(const char *iface,
     const struct capture_live_opts *o, const char *expr, char *err, size_t errlen);
+/*
+ * The next packet of a file, as pcap_next_ex() has it: 1 with *h and
+ * *data set until the next call, PCAP_ERROR_BREAK at the end of the file,
+ * PCAP_ERROR on a damaged file or a read error (capture_error() says
+ * which).  Regular files in the usual pcap format are read by pcapread.c,
+ * the rest (and anything it leaves) by libpcap.
+ */
+int capture_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data);
+const char *capture_error(struct capture *c);
 /* Share of a file read, 0..1, or -1 when unknown. */
 double capture_progress(const struct capture *c);
 void capture_close(struct capture *c);

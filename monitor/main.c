@@ -594,7 +594,7 @@ run_file(struct app *a, struct capture *c)
 	uint64_t n = 0;
 	int r = 0;
 
-	while (!stop && (r = pcap_next_ex(c->p, &h, &d)) >= 0) {
+	while (!stop && (r = capture_next(c, &h, &d)) >= 0) {
 		if (hup || usr1)
 			act_on_signals(a);
 		if (r == 0)
@@ -610,7 +610,7 @@ run_file(struct app *a, struct capture *c)
 		progress(a, c, 1);
 	if (!stop && r == PCAP_ERROR) {
 		fprintf(stderr, "sipwatch: %s: damaged after packet %llu: %s\n",
-		    c->name, (unsigned long long)n, pcap_geterr(c->p));
+		    c->name, (unsigned long long)n, capture_error(c));
 		return EXIT_INPUT;
 	}
 	return 0;

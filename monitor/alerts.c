@@ -454,8 +454,27 @@ struct filesink {
 	FILE *f;
 	FILE *_Atomic next; /* opened by sink_reopen, taken by the writer */
 	int err; /* a write failed: reported once */
+	uint64_t unflushed; /* records written since the last flush */
 	struct json j;
 };
+
+/* Writer thread: a write or flush failed.  The records written since
+ * the last good flush may not have reached the file: they count as
+ * dropped.  Reported once; later records fail at once. */
+static void
+file_failed(struct sink *s, struct outq *q)
+{
+	struct filesink *fs = s->priv;
+	int e = errno ? errno : EIO;
+	if (fs->unflushed)
+		outq_note_lost(q, fs->unflushed);
+	fs->unflushed = 0;
+	if (fs->err)
+		return;
+	fs->err = e;
+	fprintf(stderr, "sipwatch: %s output %s: %s\n", s->ops->kind,
+	    s->spec.target, strerror(fs->err));
+}
 
 static int
 file_open(struct sink *s, char *err, size_t errlen)
@@ -537,26 +556,45 @@ file_deliver(void *ud, struct outq *q, const uint8_t *rec, size_t len,
 {
 	struct sink *s = ud;
 	struct filesink *fs = s->priv;
-	(void)q, (void)deadline, (void)retry_ms;
+	(void)deadline, (void)retry_ms;
 
 	FILE *nf = atomic_exchange(&fs->next, NULL);
 	if (nf) {
-		if (fs->f && fs->f != stdout)
+		if (fs->f && fs->f != stdout) {
+			if (fflush(fs->f) != 0) {
+				outq_note_error(q);
+				file_failed(s, q);
+			}
 			fclose(fs->f);
+		}
 		fs->f = nf;
+		fs->unflushed = 0;
 		fs->err = 0; /* a new file gets a new chance (disk freed) */
 	}
 	if (fs->err)
 		return OUTQ_FAILED;
-	/* A flush per alert: a reader of the file (tail -f, a shipper)
-	 * sees it at once; alerts are few next to packets. */
-	if (fwrite(rec, 1, len, fs->f) != len || fflush(fs->f) != 0) {
-		fs->err = errno ? errno : EIO;
-		fprintf(stderr, "sipwatch: %s output %s: %s\n", s->ops->kind,
-		    s->spec.target, strerror(fs->err));
+	/* Buffered: the writer flushes when it has caught up (file_idle),
+	 * so a reader of the file (tail -f, a shipper) sees each batch at
+	 * once, and a burst costs a write per buffer, not per alert. */
+	if (fwrite(rec, 1, len, fs->f) != len) {
+		file_failed(s, q);
 		return OUTQ_FAILED;
 	}
+	fs->unflushed++;
 	return OUTQ_SENT;
+}
+
+/* Writer thread: the queue ran dry; what is buffered goes out. */
+static void
+file_idle(void *ud, struct outq *q)
+{
+	struct sink *s = ud;
+	struct filesink *fs = s->priv;
+	if (fs->unflushed && !fs->err && fflush(fs->f) != 0) {
+		outq_note_error(q);
+		file_failed(s, q);
+	}
+	fs->unflushed = 0;
 }
 
 static int
@@ -598,10 +636,12 @@ file_reopen(struct sink *s, char *err, size_t errlen)
 }
 
 static const struct sink_ops json_ops = {
-	"json", file_open, json_format, file_deliver, NULL, file_release, file_reopen
+	"json", file_open, json_format, file_deliver, NULL, file_release, file_reopen,
+	file_idle,
 };
 static const struct sink_ops text_ops = {
-	"text", file_open, text_format, file_deliver, NULL, file_release, file_reopen
+	"text", file_open, text_format, file_deliver, NULL, file_release, file_reopen,
+	file_idle,
 };
 
 /* ------------------------------------------------------------ sinks */
@@ -637,6 +677,7 @@ sink_open_spec(const struct sink_spec *o, char *err, size_t errlen)
 		free(s);
 		return NULL;
 	}
+	outq_set_idle(s->q, s->ops->idle);
 	return s;
 }
 

@@ -79,6 +79,8 @@ struct sink_ops {
 	 * rotation); the writer thread switches before its next record.
 	 * 0, or -1 with a message in err (the old file stays in use). */
 	int (*reopen)(struct sink *s, char *err, size_t errlen);
+	/* Writer thread: see outq_idle_fn; ud is the sink (may be NULL). */
+	outq_idle_fn idle;
 };
 
 struct sink {

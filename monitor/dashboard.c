@@ -213,6 +213,8 @@ dash_start(struct dash *d, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &all, &prev);
 	int r = pthread_create(&d->thr, NULL, ui_main, d);
 	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+	if (r == 0)
+		pthread_setname_np(d->thr, "sipwatch-ui"); /* for top -H, perf */
 	if (r != 0) {
 		ui_tui_free(d->tui);
 		d->tui = NULL;

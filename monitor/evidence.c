@@ -229,4 +229,5 @@ ev_reopen(struct sink *s, char *err, size_t errlen)
 
 const struct sink_ops sink_evidence_ops = {
 	"pcap", ev_open, ev_format, ev_deliver, ev_finish, ev_release, ev_reopen,
+	NULL, /* flushes per record */
 };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "monitor/alerts.h"
 #include "monitor/outq.h"
@@ -425,4 +426,110 @@ Test(outq, waiting_queue_gives_up_on_a_stuck_writer)
 	struct outq_stats st;
 	cr_assert_eq(outq_close(q, &st), 0);
 	cr_expect_eq(st.dropped, 22);
+}
+
+/* ------------------------------------------------------------ batching */
+
+struct counter {
+	pthread_mutex_t mu;
+	int delivered, idles, delivered_at_idle;
+};
+
+static int
+count_deliver(void *ud, struct outq *q, const uint8_t *rec, size_t len,
+    const struct timespec *deadline, unsigned *retry_ms)
+{
+	struct counter *c = ud;
+	(void)q, (void)rec, (void)len, (void)deadline, (void)retry_ms;
+	pthread_mutex_lock(&c->mu);
+	c->delivered++;
+	pthread_mutex_unlock(&c->mu);
+	return OUTQ_SENT;
+}
+
+static void
+count_idle(void *ud, struct outq *q)
+{
+	struct counter *c = ud;
+	(void)q;
+	pthread_mutex_lock(&c->mu);
+	c->idles++;
+	c->delivered_at_idle = c->delivered;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Busy for us microseconds, as the capture thread is between alerts. */
+static void
+spin_us(long us)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+}
+
+/* Alerts every 20 us (the mix capture's pace) wake the writer (and flush
+ * a file) once per batch, not once per alert. */
+Test(outq, burst_goes_in_batches)
+{
+	struct counter c = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
+	char err[128];
+	struct outq *q = outq_new(10000, 1 << 20, count_deliver, NULL, &c, err, sizeof(err));
+	cr_assert_not_null(q);
+	outq_set_idle(q, count_idle);
+	for (int i = 0; i < 2000; i++) {
+		cr_assert_eq(outq_push(q, "b", 1), 0);
+		spin_us(20);
+	}
+	struct outq_stats st;
+	cr_assert_eq(outq_close(q, &st), 0);
+	cr_expect_eq(st.sent, 2000);
+	cr_expect_eq(c.delivered, 2000);
+	cr_expect_eq(c.delivered_at_idle, 2000, "the last idle call follows the last record");
+	cr_expect_leq(c.idles, 2000 / 16, "%d idle calls for 2000 records", c.idles);
+}
+
+/* A lone record does not wait for company: it is delivered, and the
+ * idle call (a file's flush) follows, within the gathering time. */
+Test(outq, lone_record_goes_out_promptly)
+{
+	struct counter c = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
+	char err[128];
+	struct outq *q = outq_new(10000, 1 << 20, count_deliver, NULL, &c, err, sizeof(err));
+	cr_assert_not_null(q);
+	outq_set_idle(q, count_idle);
+	usleep(20000); /* the writer is asleep */
+	struct timespec t0;
+	outq_now(&t0);
+	cr_assert_eq(outq_push(q, "l", 1), 0);
+	int flushed = 0;
+	for (int i = 0; i < 1000 && !flushed; i++) {
+		pthread_mutex_lock(&c.mu);
+		flushed = c.delivered_at_idle == 1;
+		pthread_mutex_unlock(&c.mu);
+		if (!flushed)
+			usleep(1000);
+	}
+	long took = -outq_ms_until(&t0);
+	cr_expect(flushed, "delivered and flushed");
+	cr_expect_leq(took, 500, "after %ld ms", took);
+	cr_assert_eq(outq_close(q, NULL), 0);
+}
+
+/* A file output whose buffered writes fail (/dev/full) counts every
+ * record as dropped, none as sent. */
+Test(outputs, failed_file_writes_are_counted)
+{
+	char err[256];
+	struct sink *s = sink_open("json:/dev/full", err, sizeof(err));
+	cr_assert_not_null(s, "%s", err);
+	make_alert("full disk", 4);
+	for (int i = 0; i < 50; i++)
+		sink_write(s, &al);
+	struct sink_report rep;
+	sink_close(s, &rep);
+	cr_expect_eq(rep.sent, 0, "sent %llu", (unsigned long long)rep.sent);
+	cr_expect_eq(rep.dropped, 50, "dropped %llu", (unsigned long long)rep.dropped);
+	cr_expect_geq(rep.errors, 1);
 }

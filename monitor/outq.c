@@ -147,9 +147,31 @@ struct outq {
 	struct timespec deadline; /* valid when closing */
 	outq_deliver_fn deliver;
 	outq_finish_fn finish;
+	outq_idle_fn idle;
 	void *ud;
+	int waiting;          /* the writer sleeps on an empty queue */
+	int gathering;        /* the writer lets a batch gather */
 	struct outq_stats st;
 };
+
+/* Called with q->mu held: how many records make a batch worth waking for
+ * (fewer when the queue holds fewer). */
+static size_t
+batch(const struct outq *q)
+{
+	return q->max_rec < OUTQ_BATCH ? q->max_rec : OUTQ_BATCH;
+}
+
+/* Called with q->mu held: runs the idle function without the lock. */
+static void
+run_idle(struct outq *q)
+{
+	if (q->idle == NULL)
+		return;
+	pthread_mutex_unlock(&q->mu);
+	q->idle(q->ud, q);
+	pthread_mutex_lock(&q->mu);
+}
 
 static void *
 writer(void *arg)
@@ -159,8 +181,29 @@ writer(void *arg)
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
-		while (q->head == NULL && !q->closing)
-			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->head == NULL && !q->closing) {
+			run_idle(q);
+			int slept = 0;
+			while (q->head == NULL && !q->closing) {
+				q->waiting = 1;
+				pthread_cond_wait(&q->cv, &q->mu);
+				q->waiting = 0;
+				slept = 1;
+			}
+			if (slept && !q->closing && q->nrec < batch(q)) {
+				/* Woken by the first record of what may be a
+				 * burst: let it gather (see outq.h). */
+				struct timespec until;
+				outq_now(&until);
+				outq_add_ms(&until, OUTQ_GATHER_MS);
+				q->gathering = 1;
+				while (!q->closing && q->nrec < batch(q))
+					if (pthread_cond_timedwait(&q->cv, &q->mu,
+					    &until) == ETIMEDOUT)
+						break;
+				q->gathering = 0;
+			}
+		}
 		if (q->head == NULL)
 			break;
 		outq_now(&now);
@@ -216,6 +259,7 @@ writer(void *arg)
 	}
 	q->tail = NULL;
 	q->nrec = q->nbytes = 0;
+	run_idle(q);
 	pthread_mutex_unlock(&q->mu);
 	if (q->finish)
 		q->finish(q->ud);
@@ -256,6 +300,8 @@ outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deliver,
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int r = pthread_create(&q->th, NULL, writer, q);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0)
+		pthread_setname_np(q->th, "sipwatch-out"); /* for top -H, perf */
 	if (r != 0) {
 		snprintf(err, errlen, "cannot start a writer thread: %s", strerror(r));
 		pthread_cond_destroy(&q->cv);
@@ -290,6 +336,7 @@ wait_room(struct outq *q, size_t len)
 	struct timespec dl;
 	outq_now(&dl);
 	outq_add_ms(&dl, (long)q->wait_ms);
+	pthread_cond_signal(&q->cv); /* a gathering writer need wait no more */
 	while (!has_room(q, len) && !q->closing && !q->done) {
 		if (pthread_cond_timedwait(&q->room_cv, &q->mu, &dl) == ETIMEDOUT) {
 			q->stalled = !has_room(q, len);
@@ -330,9 +377,31 @@ outq_push(struct outq *q, const void *data, size_t len)
 	q->nbytes += len;
 	if (q->nrec > q->st.peak)
 		q->st.peak = q->nrec;
-	pthread_cond_signal(&q->cv);
+	/* Wake the writer only when it sleeps, or when the batch it lets
+	 * gather is complete: not for every record. */
+	if (q->waiting || (q->gathering && q->nrec >= batch(q)))
+		pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
+}
+
+void
+outq_set_idle(struct outq *q, outq_idle_fn idle)
+{
+	pthread_mutex_lock(&q->mu);
+	q->idle = idle;
+	pthread_mutex_unlock(&q->mu);
+}
+
+void
+outq_note_lost(struct outq *q, uint64_t n)
+{
+	pthread_mutex_lock(&q->mu);
+	if (n > q->st.sent)
+		n = q->st.sent;
+	q->st.sent -= n;
+	q->st.dropped += n;
+	pthread_mutex_unlock(&q->mu);
 }
 
 void

@@ -53,6 +53,12 @@ typedef int (*outq_deliver_fn)(void *ud, struct outq *q, const uint8_t *rec,
     size_t len, const struct timespec *deadline, unsigned *retry_ms);
 /* Runs on the writer thread once, after the last record (may be NULL). */
 typedef void (*outq_finish_fn)(void *ud);
+/*
+ * Runs on the writer thread each time it has delivered every record
+ * queued, before it sleeps, and once more before finish: where a deliver
+ * function that buffers (a file) flushes.
+ */
+typedef void (*outq_idle_fn)(void *ud, struct outq *q);
 
 struct outq_stats {
 	uint64_t sent, dropped, errors, reconnects;
@@ -65,6 +71,16 @@ struct outq_stats {
  */
 struct outq *outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deliver,
     outq_finish_fn finish, void *ud, char *err, size_t errlen);
+/* Sets the idle function (may be NULL); before the first push. */
+void outq_set_idle(struct outq *q, outq_idle_fn idle);
+/*
+ * Records are delivered in batches: an idle writer, woken by a record,
+ * lets up to OUTQ_BATCH records gather for at most OUTQ_GATHER_MS before it
+ * delivers them, so that a burst of alerts costs one wake-up of the writer
+ * (and one flush of a file) per batch, not per alert.
+ */
+#define OUTQ_BATCH 64
+#define OUTQ_GATHER_MS 10
 /* Copies the record in.  0 queued; -1 dropped (full or out of memory). */
 int outq_push(struct outq *q, const void *rec, size_t len);
 /*
@@ -80,6 +96,9 @@ void outq_drop(struct outq *q);
 /* Writer side: count an error (a failed connect or send) or a reconnection. */
 void outq_note_error(struct outq *q);
 void outq_note_reconnect(struct outq *q);
+/* Writer side: n records counted as sent were lost after all (a buffered
+ * write failed later): they count as dropped instead. */
+void outq_note_lost(struct outq *q, uint64_t n);
 /*
  * Tells the writer to deliver what is queued and stop by deadline
  * (CLOCK_MONOTONIC); returns at once.

@@ -497,4 +497,5 @@ syslog_release(struct sink *s)
 const struct sink_ops sink_syslog_ops = {
 	"syslog", syslog_open, syslog_format_rec, syslog_deliver, syslog_finish,
 	syslog_release, NULL, /* nothing to reopen */
+	NULL, /* sends per record */
 };

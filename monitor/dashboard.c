@@ -25,12 +25,18 @@
 #include "ui/snap.h"
 #include "ui/topn.h"
 #include "ui/tui.h"
+#include "ui/view.h"
 
 #define PUBLISH_MS 200     /* snapshots per second: 5 */
 #define TICK_CHECK 64      /* frames between looks at the clock */
 #define ALERT_QUEUE 4096   /* alerts waiting for the UI; more are dropped */
 #define TOPN_COUNTERS 64   /* space-saving counters per top-talker list */
 #define UNKNOWN_SET 256    /* sources remembered as unknown (FIFO) */
+/* Alerts copied for the UI per publish interval: the list keeps this
+ * many (the newest), so more would only push each other out of it. */
+#define PEND_MAX UI_LIST_MAX
+_Static_assert(PEND_MAX <= ALERT_QUEUE, "pending alerts fit the queue");
+#define SRC_KEY_MAX 17     /* a source address as a top-talker key */
 
 struct avec {
 	struct ui_alert **a;
@@ -49,7 +55,7 @@ struct dash {
 	int nlive;
 	/* capture-side state */
 	struct ui_topn top_src, top_from, top_ruri;
-	uint8_t unknown[UNKNOWN_SET][17];
+	uint8_t unknown[UNKNOWN_SET][SRC_KEY_MAX]; /* src_key() form */
 	unsigned nunknown, unknown_next;
 	uint32_t ring_msgs[UI_RATE_SECS], ring_alerts[UI_RATE_SECS];
 	unsigned ring_n, ring_head; /* closed seconds */
@@ -398,17 +404,29 @@ dash_tick(struct dash *d, const struct timeval *ts)
 	maybe_publish(d);
 }
 
+/*
+ * A source address as a top-talker key: the IP version, then 4 or 16
+ * address bytes (an IPv4 key is 5 bytes: it hashes and compares in one
+ * word, and the source list is updated for every request).
+ */
+static size_t
+src_key(uint8_t k[SRC_KEY_MAX], int ipver, const uint8_t *a)
+{
+	size_t n = ipver == 6 ? 16 : 4;
+	k[0] = (uint8_t)ipver;
+	memcpy(k + 1, a, n);
+	return n + 1;
+}
+
 void
 dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *sum)
 {
 	if (d == NULL || !msg->is_request)
 		return;
-	uint8_t k[17];
-	k[0] = m->ipver;
-	memcpy(k + 1, m->src, 16);
+	uint8_t k[SRC_KEY_MAX];
 	d->requests++;
-	ui_topn_add(&d->top_src, k, sizeof(k));
+	ui_topn_add(&d->top_src, k, src_key(k, m->ipver, m->src));
 	if (sum->has_from && sum->from.uri_tok.len)
 		ui_topn_add(&d->top_from, sum->from.uri_tok.p, sum->from.uri_tok.len);
 	if (msg->ruri.len)
@@ -566,15 +584,15 @@ dash_on_alert(struct dash *d, const struct rule_alert *a)
 		d->rules[i].n++;
 	if (a->rule_id == R_UNKNOWN_SOURCE && a->pkt) {
 		uint8_t *k = d->unknown[d->unknown_next];
-		k[0] = a->pkt->ipver;
-		memcpy(k + 1, a->pkt->src, 16);
+		memset(k, 0, SRC_KEY_MAX);
+		src_key(k, a->pkt->ipver, a->pkt->src);
 		d->unknown_next = (d->unknown_next + 1) % UNKNOWN_SET;
 		if (d->nunknown < UNKNOWN_SET)
 			d->nunknown++;
 	}
 	if (!d->running)
 		return;
-	struct ui_alert *u = d->pend.n < ALERT_QUEUE ? make_alert(d, a) : NULL;
+	struct ui_alert *u = d->pend.n < PEND_MAX ? make_alert(d, a) : NULL;
 	if (u == NULL) {
 		d->ui_drops++;
 		return;
@@ -592,10 +610,10 @@ fill_top(struct dash *d, const struct ui_topn *t, struct ui_top_list *out, int a
 		r->n = e[i]->n;
 		r->err = e[i]->err;
 		r->marked = 0;
-		if (addr && e[i]->len == 17) {
+		if (addr && (e[i]->len == 5 || e[i]->len == 17)) {
 			addr_text(r->key, sizeof(r->key), e[i]->key[0], e[i]->key + 1);
 			for (unsigned k = 0; k < d->nunknown; k++)
-				if (memcmp(d->unknown[k], e[i]->key, 17) == 0) {
+				if (memcmp(d->unknown[k], e[i]->key, e[i]->len) == 0) {
 					r->marked = 1;
 					break;
 				}

@@ -2,6 +2,9 @@
 #include "sdp.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "scan.h"
 #include "sip_values.h"
@@ -39,6 +42,9 @@ inc(uint16_t *c)
 		(*c)++;
 }
 
+/* SP and HTAB, for scan_to_cls(). */
+static const uint8_t blank[256] = { [' '] = 1, ['\t'] = 1 };
+
 /* Next SP/HTAB-separated field of an SDP line (RFC 4566 section 5: one SP;
  * more are tolerated). */
 static struct span
@@ -49,8 +55,7 @@ next_field(const char **pp, const char *end)
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	s = p;
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
+	p = scan_to_cls(p, end, blank, 1);
 	*pp = p;
 	return span_make(s, p);
 }
@@ -63,17 +68,19 @@ skip_blank(const char *p, const char *end)
 	return p;
 }
 
-/* <port>[/<number of ports>] (RFC 4566 section 5.14). */
+/*
+ * <port>[/<number of ports>] (RFC 4566 section 5.14): span_u32() of the
+ * text before the first '/' (at most 10 digits), at most 65535.
+ */
 static int
 media_port(struct span f, uint16_t *port)
 {
-	const char *p = f.p, *end = f.p + f.len, *slash;
-	uint32_t v;
+	const char *p = f.p, *end = f.p + f.len, *q;
+	uint64_t v = 0;
 
-	slash = memchr(p, '/', f.len);
-	if (slash != NULL)
-		end = slash;
-	if (span_u32(span_make(p, end), &v) != 0 || v > 65535)
+	for (q = p; q < end && q - p < 10 && *q >= '0' && *q <= '9'; q++)
+		v = v * 10 + (uint64_t)(*q - '0');
+	if (q == p || (q < end && *q != '/') || v > 65535)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
@@ -88,6 +95,73 @@ proto_class(struct span proto)
 	return SDP_PROTO_OTHER;
 }
 
+/*
+ * Line ends of a body, found 64 bytes at a time: a scan per line costs a
+ * call and a tail for each of the dozen short lines of an SDP body.
+ */
+struct lines {
+	const char *lo, *end; /* the body */
+	const char *base;     /* bits covers [base, base + 64) */
+	uint64_t bits;        /* bit i: base[i] is LF */
+};
+
+/* The LF bits of [p, p + 64) as in struct lines, those past end clear.
+ * lo <= p < end; the last 16 bytes of [lo, end) serve for the tail, as in
+ * scan_any_lo(). */
+static inline uint64_t
+lf_bits(const char *lo, const char *p, const char *end)
+{
+	uint64_t m = 0;
+	unsigned k = 0;
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n');
+	if (end - p >= 64) {
+		for (; k < 64; k += 16, p += 16)
+			m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const __m128i *)(const void *)p), lf)) << k;
+		return m;
+	}
+	for (; end - p >= 16; k += 16, p += 16)
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p), lf)) << k;
+	if (p < end && end - lo >= 16) {
+		unsigned skip = 16 - (unsigned)(end - p);
+		unsigned x = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(end - 16)), lf));
+		return m | (uint64_t)(x >> skip) << k;
+	}
+#else
+	(void)lo;
+#endif
+	for (; p < end && k < 64; k++, p++)
+		m |= (uint64_t)(*p == '\n') << k;
+	return m;
+}
+
+/* scan_byte(p, end, '\n'), for p at or after the p of the last call (so
+ * never before l->base). */
+static inline const char *
+next_lf(struct lines *l, const char *p)
+{
+	for (;;) {
+		if ((size_t)(p - l->base) < 64) {
+			uint64_t b = l->bits >> (p - l->base);
+			if (b != 0)
+				return p + __builtin_ctzll(b);
+			/* No LF from p to the end of the window. */
+			if (l->end - l->base <= 64)
+				return l->end;
+			p = l->base + 64;
+		}
+		if (p >= l->end)
+			return l->end;
+		l->base = p;
+		l->bits = lf_bits(l->lo, p, l->end);
+	}
+}
+
+static const struct sdp_media zero_media;
+
 int
 sdp_parse(struct span body, struct sdp_info *info)
 {
@@ -95,15 +169,23 @@ sdp_parse(struct span body, struct sdp_info *info)
 	struct sdp_media *cur = NULL;
 	int in_media = 0;
 	uint16_t sess_fp = 0;
+	struct lines lines;
 
-	memset(info, 0, sizeof *info);
+	/* media[] (1 KB) is left alone: slots are cleared as they are used. */
+	info->origin = info->conn = SPAN_NULL;
+	info->num_media = info->media_total = info->crypto_total = 0;
+	info->fingerprint_total = 0;
+	info->bad = 0;
 	/* "v=" is the first line (RFC 4566 section 5). */
 	if (body.len < 2 || body.p[0] != 'v' || body.p[1] != '=')
 		return -1;
 	p = body.p;
 	end = p + body.len;
+	lines.lo = lines.base = p;
+	lines.end = end;
+	lines.bits = lf_bits(p, p, end);
 	while (p < end) {
-		const char *nl = scan_byte(p, end, '\n');
+		const char *nl = next_lf(&lines, p);
 		const char *le = nl;
 		const char *next = nl != end ? nl + 1 : end;
 		const char *v, *q;
@@ -169,6 +251,7 @@ sdp_parse(struct span body, struct sdp_info *info)
 			f3 = next_field(&q, le);
 			if (info->num_media < SDP_MAX_MEDIA) {
 				cur = &info->media[info->num_media++];
+				*cur = zero_media;
 				cur->media = f1;
 				cur->proto = f3;
 				cur->proto_class = proto_class(f3);
@@ -185,8 +268,10 @@ sdp_parse(struct span body, struct sdp_info *info)
 			break;
 		case 'a':
 			/* SDES keys (RFC 4568 section 9.1) are media-level only.
-			 * Most lines are neither: the first letter decides. */
-			if (v == le || ((*v | 0x20) != 'c' && (*v | 0x20) != 'f'))
+			 * Most lines are neither ("fmtp" neither): the first two
+			 * letters decide. */
+			if (le - v < 2 || !(((v[0] | 0x20) == 'c' && (v[1] | 0x20) == 'r') ||
+			    ((v[0] | 0x20) == 'f' && (v[1] | 0x20) == 'i')))
 				break;
 			if (span_istarts(span_make(v, le), "crypto:")) {
 				inc(&info->crypto_total);

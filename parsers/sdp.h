@@ -33,6 +33,8 @@ struct sdp_media {
 struct sdp_info {
 	struct span origin;   /* o= */
 	struct span conn;     /* session-level c= address */
+	/* Only media[i] for i < num_media are set; the others are left as
+	 * they were (1 KB, not cleared per message). */
 	struct sdp_media media[SDP_MAX_MEDIA];
 	uint16_t num_media;   /* kept in media[] */
 	uint16_t media_total; /* m= lines seen */

@@ -15,8 +15,9 @@ struct sip_summary {
 	int has_cseq;
 	uint32_t cseq;
 	struct span cseq_method;
-	int has_from, has_to, has_contact;
-	struct sip_nameaddr from, to, contact;
+	/* (Contact is not parsed: no rule or output reads it.) */
+	int has_from, has_to;
+	struct sip_nameaddr from, to;
 	struct span user_agent; /* User-Agent, else Server */
 	int has_via;
 	struct sip_via via;     /* topmost */
@@ -29,8 +30,8 @@ struct sip_summary {
 	uint16_t challenge_hdr;
 	struct sip_auth challenge;
 	int has_sdp;
-	/* Without SDP only the scalar fields are cleared (media[] is 1 KB,
-	 * cleared by sdp_parse() alone): read media[i] only for i < num_media. */
+	/* media[] (1 KB) is never cleared as a whole, with or without SDP:
+	 * read media[i] only for i < num_media. */
 	struct sdp_info sdp;
 	/* msg->anomalies plus what the value parsers found (BAD_RURI,
 	 * BAD_FROM, BAD_TO, BAD_VIA, BAD_AUTH, BAD_SDP) */

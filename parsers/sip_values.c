@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "scan.h"
 
@@ -83,9 +86,29 @@ ieq4(const char *p, const char *lit)
 	return (a | 0x20202020u) == b;
 }
 
+/* 1 if the 8 bytes at p, each ORed with 0x20, are those at lit. */
+static inline int
+ieq8(const char *p, const char *lit)
+{
+	uint64_t a, b;
+	memcpy(&a, p, 8);
+	memcpy(&b, lit, 8);
+	return (a | 0x2020202020202020u) == b;
+}
+
+/* 1 if the 2 bytes at p, each ORed with 0x20, are those at lit. */
+static inline int
+ieq2(const char *p, const char *lit)
+{
+	uint16_t a, b;
+	memcpy(&a, p, 2);
+	memcpy(&b, lit, 2);
+	return (a | 0x2020u) == b;
+}
+
 /*
  * 1 if the n bytes at p are lit (lower-case letters only) in either case:
- * OR 0x20 maps only 'A'..'Z' onto 'a'..'z'.  From 4 to 8 bytes, two
+ * OR 0x20 maps only 'A'..'Z' onto 'a'..'z'.  From 2 to 16 bytes, two
  * overlapping words cover them all.
  */
 static inline int
@@ -93,6 +116,10 @@ ieq_letters(const char *p, const char *lit, size_t n)
 {
 	if (n >= 4 && n <= 8)
 		return ieq4(p, lit) && ieq4(p + n - 4, lit + n - 4);
+	if (n >= 2 && n <= 3)
+		return ieq2(p, lit) && ieq2(p + n - 2, lit + n - 2);
+	if (n > 8 && n <= 16)
+		return ieq8(p, lit) && ieq8(p + n - 8, lit + n - 8);
 	for (size_t i = 0; i < n; i++)
 		if ((p[i] | 0x20) != lit[i])
 			return 0;
@@ -115,11 +142,14 @@ trim_span(const char *p, const char *end)
 	return span_make(p, end);
 }
 
-/* Trims LWS; unlike span_trim, safe on SPAN_NULL (no arithmetic on NULL). */
+/* Trims LWS; unlike span_trim, safe on SPAN_NULL (no arithmetic on NULL).
+ * Header values come trimmed already: two lookups tell. */
 static inline struct span
 trimmed(struct span s)
 {
-	return s.len == 0 ? s : trim_span(s.p, s.p + s.len);
+	if (s.len == 0 || (!is(s.p[0], C_LWS) && !is(s.p[s.len - 1], C_LWS)))
+		return s;
+	return trim_span(s.p, s.p + s.len);
 }
 
 /*
@@ -156,8 +186,23 @@ HOT const char *
 parse_port(const char *p, const char *end, uint16_t *port)
 {
 	const char *start = p;
-	uint32_t v = 0;
+	uint32_t v = 0, w;
 
+	/*
+	 * Four digits at once, the usual port: bytes 0x30-0x39 are those with
+	 * high nibble 3 that adding 6 leaves so.  Each byte times 10 plus the
+	 * next is d0d1 in byte 0 and d2d3 in byte 2, with no carries.
+	 */
+	if (end - p >= 4) {
+		memcpy(&w, p, 4);
+		if ((w & 0xf0f0f0f0u) == 0x30303030u &&
+		    ((w + 0x06060606u) & 0xf0f0f0f0u) == 0x30303030u) {
+			w -= 0x30303030u;
+			w = w * 10 + (w >> 8);
+			v = (w & 0xff) * 100 + ((w >> 16) & 0xff);
+			p += 4;
+		}
+	}
 	while (p < end && is(*p, C_DIGIT)) {
 		v = v * 10 + (uint32_t)(*p - '0');
 		if (v > 65535)
@@ -221,10 +266,12 @@ struct item {
  * quoted-string (generic-param, section 25.1; auth-param, RFC 7616 section
  * 3.3).  Leaves *pp after the value and any LWS.  Returns 1 for an item, 0 at
  * the end of the list, -1 for an unterminated quoted-string (*pp = end, the
- * value runs to end).
+ * value runs to end) or, strict (auth-param), for a name that is not a
+ * token (*pp and *it then unspecified).
  */
 HOT int
-item_next(const char **pp, const char *end, char sep, struct item *it)
+item_next(const char **pp, const char *end, char sep, int strict,
+    struct item *it)
 {
 	const char *p = *pp, *n, *v;
 	const unsigned sb = sep_bit(sep);
@@ -236,7 +283,14 @@ item_next(const char **pp, const char *end, char sep, struct item *it)
 		return 0;
 	}
 	n = p;
-	p = scan_to_cls(p, end, stops, sb | S_EQ | S_LWS);
+	if (strict) {
+		/* The token ends where the name does, or the name is no token. */
+		p = skip_cls(p, end, C_TOKEN);
+		if (p < end && !(stops[(unsigned char)*p] & (sb | S_EQ | S_LWS)))
+			return -1;
+	} else {
+		p = scan_to_cls(p, end, stops, sb | S_EQ | S_LWS);
+	}
 	it->name = span_make(n, p);
 	/* LWS around '=' and after a value is rare: no unrolled scans. */
 	while (p < end && (stops[(unsigned char)*p] & S_LWS))
@@ -281,7 +335,7 @@ param_get(struct span params, const char *name, size_t n, struct span *val)
 		return 0;
 	p = params.p;
 	end = p + params.len;
-	while ((r = item_next(&p, end, ';', &it)) != 0) {
+	while ((r = item_next(&p, end, ';', 0, &it)) != 0) {
 		if (span_ieq_n(it.name, name, n)) {
 			*val = it.val;
 			return 1;
@@ -308,6 +362,46 @@ struct field {
 };
 #define FIELD(name, type, member) { name, sizeof(name) - 1, offsetof(type, member) }
 
+/* 1 if entry i of tab names name; then stores v into its span of obj
+ * unless that is set: the first occurrence of a parameter wins. */
+HOT int
+try_field(const struct field *tab, size_t i, void *obj, struct span name,
+    struct span v)
+{
+	if (name.len != tab[i].len || !ieq_letters(name.p, tab[i].name, name.len))
+		return 0;
+	/* off comes from offsetof: aligned for struct span. */
+	struct span *f = (void *)((char *)obj + tab[i].off);
+	if (f->p == NULL)
+		*f = v;
+	return 1;
+}
+
+/*
+ * Stores v into the span of obj that tab names name (try_field()).  Digest
+ * parameters mostly come in the order of tab (RFC 7616 lists them so):
+ * with next, the search starts at *next, the entry after the last one
+ * found, and wraps around; without (NULL, for short tables), at the first.
+ */
+HOT void
+store_field(const struct field *tab, size_t n, size_t *next, void *obj,
+    struct span name, struct span v)
+{
+	const size_t start = next != NULL ? *next : 0;
+	size_t i;
+
+	for (i = start; i < n; i++)
+		if (try_field(tab, i, obj, name, v))
+			goto found;
+	for (i = 0; i < start; i++)
+		if (try_field(tab, i, obj, name, v))
+			goto found;
+	return;
+found:
+	if (next != NULL)
+		*next = i + 1 < n ? i + 1 : 0;
+}
+
 /*
  * Stores the values of the parameters named in tab into the spans of obj; the
  * first occurrence wins, so a repeated parameter cannot replace an earlier
@@ -322,28 +416,18 @@ fill_params(const char *p, const char *end, char sep, int strict,
     const struct field *tab, size_t n, void *obj)
 {
 	struct item it;
+	size_t next = 0;
 	int r;
 
-	while ((r = item_next(&p, end, sep, &it)) != 0) {
+	while ((r = item_next(&p, end, sep, strict, &it)) != 0) {
 		if (r < 0)
 			return -1;
-		if (strict && (!it.has_val || it.name.len == 0 ||
-		    skip_cls(it.name.p, it.name.p + it.name.len, C_TOKEN) !=
-		    it.name.p + it.name.len))
+		if (strict && (!it.has_val || it.name.len == 0))
 			return -1;
 		struct span v = it.val;
 		if (strict && v.len >= 2 && v.p[0] == '"')
 			v = span_make(v.p + 1, v.p + v.len - 1);
-		for (size_t i = 0; i < n; i++) {
-			if (it.name.len == tab[i].len &&
-			    ieq_letters(it.name.p, tab[i].name, it.name.len)) {
-				/* off comes from offsetof: aligned for struct span. */
-				struct span *f = (void *)((char *)obj + tab[i].off);
-				if (f->p == NULL)
-					*f = v;
-				break;
-			}
-		}
+		store_field(tab, n, strict ? &next : NULL, obj, it.name, v);
 		if (p < end && *p != sep) {
 			if (strict)
 				return -1;
@@ -351,6 +435,126 @@ fill_params(const char *p, const char *end, char sep, int strict,
 		}
 	}
 	return 0;
+}
+
+/*
+ * Classes for plain_params(): the bytes that end a parameter name or value,
+ * and those that make a list more than plain (LWS, quotes, the ',' that
+ * ends a list element), after which find_unquoted() and LWS skipping would
+ * come into play.
+ */
+enum { P_SEMI = 0x01, P_EQ = 0x02, P_ODD = 0x04 };
+static const uint8_t pcls[256] = {
+	[';'] = P_SEMI, ['='] = P_EQ, [','] = P_ODD, ['"'] = P_ODD,
+	[' '] = P_ODD, ['\t'] = P_ODD, ['\r'] = P_ODD, ['\n'] = P_ODD,
+};
+
+/*
+ * fill_params(p, end, ';', 0, tab, n, obj) for a plain list: one with no
+ * LWS, '"' or ','.  There item_next() finds every name up to ';' or '=' and
+ * every value up to ';', and fill_params() never skips ahead, so one scan
+ * per name and per value does.  Returns 1 when [p, end) was plain and the
+ * values are stored, 0 when it was not (some may be stored).
+ */
+HOT int
+plain_params_bytes(const char *p, const char *end, const struct field *tab,
+    size_t n, void *obj)
+{
+	while (p < end) {
+		const char *nm = p;
+		struct span val;
+
+		p = scan_to_cls(p, end, pcls, P_SEMI | P_EQ | P_ODD);
+		struct span name = span_make(nm, p);
+		if (p < end && *p == '=') {
+			const char *v = p + 1;
+			p = scan_to_cls(v, end, pcls, P_SEMI | P_ODD);
+			val = span_make(v, p);
+		} else {
+			val = span_make(p, p);
+		}
+		if (p < end && *p != ';')
+			return 0;
+		/* An empty item (";;") stores nothing, as item_next() skips it. */
+		store_field(tab, n, NULL, obj, name, val);
+		if (p < end)
+			p++;
+	}
+	return 1;
+}
+
+#ifdef __SSE2__
+/* Bits of the 16 bytes at p that are ';' (*semi), '=' (*eq), or LWS, '"'
+ * or ',' (*odd): the pcls classes, as masks. */
+static inline void
+pmask16(const char *p, unsigned *semi, unsigned *eq, unsigned *odd)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i o = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+	o = _mm_or_si128(o, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
+	*semi = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
+	*eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+	*odd = (unsigned)_mm_movemask_epi8(o);
+}
+#endif
+
+/*
+ * plain_params_bytes() of [p, end).  Lists of 16 to 64 bytes (most Via
+ * parameters) are classified 16 bytes at a time into bit masks, and the
+ * items found from those.  Shorter lists cost less byte by byte.
+ */
+HOT int
+plain_params(const char *p, const char *end,
+    const struct field *tab, size_t n, void *obj)
+{
+#ifdef __SSE2__
+	const size_t len = (size_t)(end - p);
+
+	if (len >= 16 && len <= 64) {
+		uint64_t semi, eq, odd;
+		unsigned s, e, o;
+
+		pmask16(p, &s, &e, &o);
+		semi = s;
+		eq = e;
+		odd = o;
+		/* Whole blocks, then the last 16 bytes, which may overlap the
+		 * blocks before them: the bits of a byte are the same in both. */
+		for (size_t off = 16; off + 16 < len; off += 16) {
+			pmask16(p + off, &s, &e, &o);
+			semi |= (uint64_t)s << off;
+			eq |= (uint64_t)e << off;
+			odd |= (uint64_t)o << off;
+		}
+		pmask16(end - 16, &s, &e, &o);
+		semi |= (uint64_t)s << (len - 16);
+		eq |= (uint64_t)e << (len - 16);
+		odd |= (uint64_t)o << (len - 16);
+		if (odd != 0)
+			return 0;
+		/* A ';' past the end stops the last item. */
+		if (len < 64)
+			semi |= (uint64_t)1 << len;
+		for (size_t i = 0; i < len;) {
+			size_t se = semi >> i ? i + (size_t)__builtin_ctzll(semi >> i) : len;
+			size_t ee = eq >> i ? i + (size_t)__builtin_ctzll(eq >> i) : len;
+			if (ee < se)
+				store_field(tab, n, NULL, obj, span_make(p + i, p + ee),
+				    span_make(p + ee + 1, p + se));
+			else
+				store_field(tab, n, NULL, obj, span_make(p + i, p + se),
+				    span_make(p + se, p + se));
+			i = se + 1;
+		}
+		return 1;
+	}
+#endif
+	return plain_params_bytes(p, end, tab, n, obj);
 }
 
 /* Schemes of 3 or 4 lower-case letters, NUL-padded to one 4-byte word. */
@@ -461,6 +665,33 @@ tel_uri_rest(const char *p, const char *end, struct sip_uri *u)
 	return q == end && u->user.len > 0 ? 0 : -1;
 }
 
+/*
+ * 1 if [p, end) starts with the 4 bytes of lit, three lower-case letters
+ * and a non-letter, the letters in either case: one word, OR 0x20 on the
+ * letters only.
+ */
+HOT int
+starts_3x(const char *p, const char *end, const char *lit)
+{
+	static const char fold[4] = { 0x20, 0x20, 0x20 };
+	uint32_t w, l, f;
+
+	if (end - p < 4)
+		return 0;
+	memcpy(&w, p, 4);
+	memcpy(&l, lit, 4);
+	memcpy(&f, fold, 4);
+	return (w | f) == l;
+}
+
+/* 1 if [p, end) starts with "sip:", what uri_parse() reads as scheme
+ * SIP_URI_SIP (uri_scheme() folds case the same way). */
+HOT int
+sip_colon(const char *p, const char *end)
+{
+	return starts_3x(p, end, "sip:");
+}
+
 /* sip_uri_parse() of s, already without LWS at its ends, into a zeroed
  * *u (sip_nameaddr_parse() has trimmed its URI). */
 HOT int
@@ -472,6 +703,11 @@ uri_parse(struct span s, struct sip_uri *u)
 		return -1;
 	p = s.p;
 	end = p + s.len;
+	if (sip_colon(p, end)) {
+		u->scheme = SIP_URI_SIP;
+		u->scheme_tok = span_make(p, p + 3);
+		return sip_uri_rest(p + 4, end, u);
+	}
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), case-insensitive. */
 	if (!is_alpha(*p))
 		return -1;
@@ -498,14 +734,123 @@ sip_uri_parse(struct span s, struct sip_uri *u)
 	return uri_parse(trimmed(s), u);
 }
 
-int
-sip_nameaddr_parse(struct span s, struct sip_nameaddr *na)
+/*
+ * param_get(params, "tag", 3, tag) of a list [p, end) that starts with
+ * "tag=" and a value that is no quoted-string: that first item is the one
+ * param_get() returns, its value running to ';' or LWS as in item_next().
+ * Returns 1 then, 0 for any other list (*tag untouched).
+ */
+HOT int
+first_tag(const char *p, const char *end, struct span *tag)
+{
+	if (!starts_3x(p, end, "tag="))
+		return 0;
+	p += 4;
+	if (p < end && (*p == '"' || (stops[(unsigned char)*p] & S_LWS)))
+		return 0;
+	*tag = span_make(p, scan_to_cls(p, end, stops, S_SEMI | S_LWS));
+	return 1;
+}
+
+static const struct field tag_field[] = {
+	FIELD("tag", struct sip_nameaddr, tag),
+};
+
+/*
+ * sip_nameaddr_parse() of [p, end) (without LWS at its ends) into *na,
+ * when the value has the shape of nearly all From, To and Contact values:
+ * [ quoted-string [LWS] ] "<sip:" [ user "@" ] host [ ":" port ] [ ";"
+ * uri-params ] ">" [ ";" params ], user and host in C_HOST, no '?' in the
+ * URI.  Every part of it parses, so the result is 0.  Returns 1 then, with
+ * every field of *na set (no zeroing first: it costs as much as the
+ * parse), or 0 for any other shape (*na holding scraps) for the general
+ * parser, which gives the same result for this shape in more scans.
+ */
+HOT int
+nameaddr_fast(const char *p, const char *end, struct sip_nameaddr *na)
+{
+	const char *q, *u, *h;
+
+	if (*p == '"') {
+		q = scan_any2(p + 1, end, '"', '\\');
+		if (q == end || *q == '\\')
+			return 0;
+		na->display = span_make(p + 1, q);
+		p = skip_lws(q + 1, end);
+	} else {
+		/* The general parser's display-name run ends at once. */
+		na->display = span_make(p, p);
+	}
+	if (end - p < 6 || *p != '<' || !sip_colon(p + 1, end))
+		return 0;
+	na->uri.scheme = SIP_URI_SIP;
+	na->uri.scheme_tok = span_make(p + 1, p + 4);
+	na->uri.password = na->uri.headers = SPAN_NULL;
+	na->star = 0;
+	u = p + 5;
+	h = skip_cls(u, end, C_HOST);
+	/*
+	 * What sip_uri_rest() takes for userinfo ends at '@' in a run of
+	 * C_USER bytes: right after a C_HOST run here, or (';' case below)
+	 * never.
+	 */
+	if (h < end && *h == '@') {
+		if (h == u)
+			return 0;
+		na->uri.user = span_make(u, h);
+		u = h + 1;
+		h = skip_cls(u, end, C_HOST);
+	} else {
+		na->uri.user = SPAN_NULL;
+	}
+	if (h == u || h == end)
+		return 0;
+	na->uri.host = span_make(u, h);
+	na->uri.port = 0;
+	na->uri.has_port = 0;
+	if (*h == ':') {
+		h = parse_port(h + 1, end, &na->uri.port);
+		if (h == NULL || h == end)
+			return 0;
+		na->uri.has_port = 1;
+	}
+	na->uri.params = SPAN_NULL;
+	if (*h == ';') {
+		q = skip_cls(h + 1, end, C_USER);
+		if (q == end || *q != '>' || scan_byte(h + 1, q, '?') != q)
+			return 0;
+		na->uri.params = span_make(h + 1, q);
+		h = q;
+	}
+	if (*h != '>')
+		return 0;
+	na->uri_tok = span_make(p + 1, h);
+	p = h + 1;
+	na->params = na->tag = SPAN_NULL;
+	if (p < end) {
+		if (*p != ';')
+			return 0;
+		na->params = span_make(p + 1, end);
+		if (!first_tag(p + 1, end, &na->tag) &&
+		    !plain_params(p + 1, end, tag_field, 1, na)) {
+			na->tag = SPAN_NULL;
+			(void)param_get(na->params, "tag", 3, &na->tag);
+		}
+	}
+	return 1;
+}
+
+/*
+ * sip_nameaddr_parse() of s, already trimmed, into a zeroed *na: every
+ * shape.  Kept out of line so that the fast path's caller saves only the
+ * registers the fast path needs.
+ */
+static __attribute__((noinline)) int
+nameaddr_parse(struct span s, struct sip_nameaddr *na)
 {
 	const char *p, *q, *end;
 	int rc;
 
-	*na = zero_nameaddr;
-	s = trimmed(s);
 	if (s.len == 0)
 		return -1;
 	p = s.p;
@@ -571,6 +916,16 @@ sip_nameaddr_parse(struct span s, struct sip_nameaddr *na)
 	return rc;
 }
 
+int
+sip_nameaddr_parse(struct span s, struct sip_nameaddr *na)
+{
+	s = trimmed(s);
+	if (s.len != 0 && nameaddr_fast(s.p, s.p + s.len, na))
+		return 0;
+	*na = zero_nameaddr;
+	return nameaddr_parse(s, na);
+}
+
 static const struct field via_fields[] = {
 	FIELD("branch", struct sip_via, branch),
 	FIELD("received", struct sip_via, received),
@@ -616,15 +971,58 @@ sip20_slash(const char *p, const char *end)
 	return (w | f) == l;
 }
 
-int
-sip_via_parse(struct span s, struct sip_via *v)
+/*
+ * sip_via_parse() of [p, end) (without LWS at its ends) into *v, when the
+ * value has the usual shape "SIP/2.0/" transport SP host [ ":" port ] [
+ * ";" params ], host in C_HOST, the params a plain list (plain_params()).
+ * Every part parses, so the result is 0.  Returns 1 then, with every field
+ * of *v set, or 0 for any other shape (*v holding scraps).
+ */
+HOT int
+via_fast(const char *p, const char *end, struct sip_via *v)
+{
+	const char *t, *q;
+
+	if (!sip20_slash(p, end))
+		return 0;
+	t = p + 8;
+	q = skip_cls(t, end, C_TOKEN);
+	if (q == t || q == end || *q != ' ')
+		return 0;
+	v->proto = span_make(p, p + 7);
+	v->transport = span_make(t, q);
+	p = q + 1;
+	q = skip_cls(p, end, C_HOST);
+	if (q == p)
+		return 0;
+	v->host = span_make(p, q);
+	v->port = 0;
+	v->has_port = 0;
+	if (q < end && *q == ':') {
+		q = parse_port(q + 1, end, &v->port);
+		if (q == NULL)
+			return 0;
+		v->has_port = 1;
+	}
+	v->params = v->branch = v->received = v->rport = SPAN_NULL;
+	if (q < end) {
+		if (*q != ';' || !plain_params(q + 1, end, via_fields,
+		    sizeof via_fields / sizeof via_fields[0], v))
+			return 0;
+		/* [q + 1, end) has no LWS: trim_span() would leave it so. */
+		v->params = span_make(q + 1, end);
+	}
+	v->has_rport = v->rport.p != NULL;
+	return 1;
+}
+
+/* sip_via_parse() of s, trimmed and not empty, into a zeroed *v: every
+ * shape.  Out of line, as nameaddr_parse(). */
+static __attribute__((noinline)) int
+via_parse(struct span s, struct sip_via *v)
 {
 	const char *p, *q, *end, *name, *tok_end;
 
-	*v = zero_via;
-	s = trimmed(s);
-	if (s.len == 0)
-		return -1;
 	p = name = s.p;
 	end = p + s.len;
 	/*
@@ -671,6 +1069,16 @@ sip_via_parse(struct span s, struct sip_via *v)
 	    sizeof via_fields / sizeof via_fields[0], v);
 	v->has_rport = v->rport.p != NULL;
 	return rc;
+}
+
+int
+sip_via_parse(struct span s, struct sip_via *v)
+{
+	s = trimmed(s);
+	if (s.len != 0 && via_fast(s.p, s.p + s.len, v))
+		return 0;
+	*v = zero_via;
+	return s.len != 0 ? via_parse(s, v) : -1;
 }
 
 int

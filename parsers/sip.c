@@ -127,16 +127,18 @@ starts_sip(const char *p, const char *e)
 }
 
 /* 1 if the 7 bytes at p are "SIP/2.0", the version nearly every start
- * line has. */
+ * line has: two overlapping 4-byte words, "SIP/" and "/2.0". */
 HOT int
 is_sip20(const char *p)
 {
-	uint64_t w = 0, l, f;
+	uint32_t a, b, la, lb, f;
 
-	memcpy(&w, p, 7);
-	memcpy(&l, sip20_low, 8);
-	memcpy(&f, sip_fold, 8);
-	return (w | f) == l;
+	memcpy(&a, p, 4);
+	memcpy(&b, p + 3, 4);
+	memcpy(&la, sip20_low, 4);
+	memcpy(&lb, sip20_low + 3, 4);
+	memcpy(&f, sip_fold, 4);
+	return ((a | f) == la) & (b == lb);
 }
 
 HOT const char *
@@ -190,6 +192,14 @@ static const char *const method_names[SIP_M__COUNT] = {
 	SIP_METHOD_LIST(SIP_M_NAME)
 #undef SIP_M_NAME
 	[SIP_M_OTHER] = "OTHER",
+};
+
+/* The same, NUL-padded to whole words for method_id(). */
+#define METHOD_WORDS 16
+static const char method_words[SIP_M__COUNT][METHOD_WORDS] = {
+#define SIP_M_WORD(n) [SIP_M_##n] = #n,
+	SIP_METHOD_LIST(SIP_M_WORD)
+#undef SIP_M_WORD
 };
 
 /*
@@ -289,41 +299,43 @@ static const uint8_t hdr_compact[256] = {
 };
 
 /*
- * Full names by length and first letter (either case: the index is the
- * letter's low five bits), two slots each, so that a lookup compares one
- * name, two at most.  sip_test.c checks that every name in hdr_tab is found
- * through this index.
+ * Full names by length and second letter (either case: the index is the
+ * letter's low five bits).  No two names share both, so a lookup compares
+ * one name.  sip_test.c checks that every name in hdr_tab is found through
+ * this index.
  */
-#define HI(len, c, a, b) [len][(c) & 31] = { a, b }
-static const uint8_t hdr_idx[HDR_MAX_NAME + 1][32][2] = {
-	HI(2, 't', SIP_H_TO, 0),
-	HI(3, 'v', SIP_H_VIA, 0),
-	HI(4, 'f', SIP_H_FROM, 0),
-	HI(4, 'c', SIP_H_CSEQ, 0),
-	HI(5, 'e', SIP_H_EVENT, 0),
-	HI(5, 'r', SIP_H_ROUTE, 0),
-	HI(5, 'a', SIP_H_ALLOW, 0),
-	HI(6, 's', SIP_H_SERVER, 0),
-	HI(7, 'c', SIP_H_CALL_ID, SIP_H_CONTACT),
-	HI(7, 'e', SIP_H_EXPIRES, 0),
-	HI(7, 's', SIP_H_SUBJECT, 0),
-	HI(7, 'r', SIP_H_REQUIRE, 0),
-	HI(8, 'r', SIP_H_REFER_TO, 0),
-	HI(8, 'i', SIP_H_IDENTITY, 0),
-	HI(9, 's', SIP_H_SUPPORTED, 0),
-	HI(10, 'u', SIP_H_USER_AGENT, 0),
-	HI(11, 'r', SIP_H_REFERRED_BY, 0),
-	HI(12, 'm', SIP_H_MAX_FORWARDS, SIP_H_MIME_VERSION),
-	HI(12, 'c', SIP_H_CONTENT_TYPE, 0),
-	HI(12, 'a', SIP_H_ALLOW_EVENTS, 0),
-	HI(12, 'r', SIP_H_RECORD_ROUTE, 0),
-	HI(13, 'a', SIP_H_AUTHORIZATION, 0),
-	HI(14, 'c', SIP_H_CONTENT_LENGTH, 0),
-	HI(15, 's', SIP_H_SESSION_EXPIRES, 0),
-	HI(16, 'c', SIP_H_CONTENT_ENCODING, 0),
-	HI(16, 'w', SIP_H_WWW_AUTHENTICATE, 0),
-	HI(18, 'p', SIP_H_PROXY_AUTHENTICATE, 0),
-	HI(19, 'p', SIP_H_PROXY_AUTHORIZATION, 0),
+#define HI(len, c, id) [len][(c) & 31] = id
+static const uint8_t hdr_idx[HDR_MAX_NAME + 1][32] = {
+	HI(2, 'o', SIP_H_TO),
+	HI(3, 'i', SIP_H_VIA),
+	HI(4, 'r', SIP_H_FROM),
+	HI(4, 's', SIP_H_CSEQ),
+	HI(5, 'v', SIP_H_EVENT),
+	HI(5, 'o', SIP_H_ROUTE),
+	HI(5, 'l', SIP_H_ALLOW),
+	HI(6, 'e', SIP_H_SERVER),
+	HI(7, 'a', SIP_H_CALL_ID),
+	HI(7, 'o', SIP_H_CONTACT),
+	HI(7, 'x', SIP_H_EXPIRES),
+	HI(7, 'u', SIP_H_SUBJECT),
+	HI(7, 'e', SIP_H_REQUIRE),
+	HI(8, 'e', SIP_H_REFER_TO),
+	HI(8, 'd', SIP_H_IDENTITY),
+	HI(9, 'u', SIP_H_SUPPORTED),
+	HI(10, 's', SIP_H_USER_AGENT),
+	HI(11, 'e', SIP_H_REFERRED_BY),
+	HI(12, 'a', SIP_H_MAX_FORWARDS),
+	HI(12, 'i', SIP_H_MIME_VERSION),
+	HI(12, 'o', SIP_H_CONTENT_TYPE),
+	HI(12, 'l', SIP_H_ALLOW_EVENTS),
+	HI(12, 'e', SIP_H_RECORD_ROUTE),
+	HI(13, 'u', SIP_H_AUTHORIZATION),
+	HI(14, 'o', SIP_H_CONTENT_LENGTH),
+	HI(15, 'e', SIP_H_SESSION_EXPIRES),
+	HI(16, 'o', SIP_H_CONTENT_ENCODING),
+	HI(16, 'w', SIP_H_WWW_AUTHENTICATE),
+	HI(18, 'r', SIP_H_PROXY_AUTHENTICATE),
+	HI(19, 'r', SIP_H_PROXY_AUTHORIZATION),
 };
 #undef HI
 
@@ -349,6 +361,31 @@ name_word(const char *p, uint32_t len, uint32_t k)
 	uint32_t r = len - 8 * k;
 	memcpy(&w, p + 8 * k, 8);
 	return r >= 8 ? w : w & first_bytes[r];
+}
+
+/* 1 if the n bytes at a and at b, both in an input ending at end, are the
+ * same: one word compare for a method name. */
+HOT int
+same_span(const char *a, const char *b, uint32_t n, const char *end)
+{
+	if (n < 8 && end - a >= 8 && end - b >= 8)
+		return name_word(a, n, 0) == name_word(b, n, 0);
+	return memcmp(a, b, n) == 0;
+}
+
+/* sip_method_lookup() of the len bytes at p, [p, end) readable: a method
+ * of up to 8 bytes compares as one word. */
+HOT enum sip_method
+method_id(const char *p, uint32_t len, const char *end)
+{
+	if (len - 1 < 8 && end - p >= 8) {
+		unsigned m = method_idx[len][p[0] & 31];
+		uint64_t w;
+		memcpy(&w, method_words[m], 8);
+		return m != SIP_M_NONE && name_word(p, len, 0) == w ? (enum sip_method)m :
+		    SIP_M_OTHER;
+	}
+	return sip_method_lookup(span_make(p, p + len));
 }
 
 /*
@@ -405,14 +442,11 @@ hdr_lookup(const char *p, uint32_t len)
 	/* RFC 3261 section 7.3.1: field names are case-insensitive. */
 	if (len == 1)
 		return (enum sip_hdr_id)hdr_compact[(unsigned char)*p];
-	const uint8_t *id = hdr_idx[len][*p & 31];
+	unsigned id = hdr_idx[len][p[1] & 31];
 	/* Most senders write the canonical spelling. */
-	for (int i = 0; i < 2; i++)
-		if (id[i] != SIP_H_OTHER && hdr_eq(p, len, hdr_tab[id[i]].name))
-			return (enum sip_hdr_id)id[i];
-	for (int i = 0; i < 2; i++)
-		if (id[i] != SIP_H_OTHER && hdr_ieq(p, len, hdr_tab[id[i]].name))
-			return (enum sip_hdr_id)id[i];
+	if (id == SIP_H_OTHER || hdr_eq(p, len, hdr_tab[id].name) ||
+	    hdr_ieq(p, len, hdr_tab[id].name))
+		return (enum sip_hdr_id)id;
 	return SIP_H_OTHER;
 }
 
@@ -582,8 +616,14 @@ check_version(struct sip_msg *m, const char *s, const char *e)
 HOT void
 parse_status(struct sip_msg *m, const char *s, const char *e)
 {
-	const char *p = sip20_word(s, e) ? s + 7 : to_wsp(s, e);
-	check_version(m, s, p);
+	const char *p;
+	if (sip20_word(s, e)) {
+		p = s + 7;
+		m->version = span_make(s, p);
+	} else {
+		p = to_wsp(s, e);
+		check_version(m, s, p);
+	}
 	p = skip_wsp(p, e);
 	const char *d = p;
 	uint32_t code = 0;
@@ -656,7 +696,7 @@ parse_request(struct sip_msg *m, const char *s, const char *w1e, int w1tok,
 		m->method = SIP_M_OTHER;
 		m->anomalies |= A(BAD_METHOD);
 	} else {
-		m->method = (uint16_t)sip_method_lookup(m->method_tok);
+		m->method = (uint16_t)method_id(ms, m->method_tok.len, e);
 		if (m->method == SIP_M_OTHER)
 			m->anomalies |= A(UNKNOWN_METHOD);
 	}
@@ -773,8 +813,12 @@ check_cseq(struct sip_msg *m, struct span v, const struct sip_limits *lim, struc
 	const char *p = v.p, *e = v.p + v.len;
 	const char *d = p;
 	uint64_t n = 0;
-	while (p < e && is_dig(*p) && n <= UINT32_MAX)
-		n = n * 10 + (uint64_t)(*p++ - '0');
+	unsigned dg;
+	while (p < e && (dg = (unsigned char)*p - (unsigned)'0') <= 9 &&
+	    n <= UINT32_MAX) {
+		n = n * 10 + dg;
+		p++;
+	}
 	const char *ts = p;
 	while (ts < e && is_lws(*ts))
 		ts++;
@@ -853,6 +897,40 @@ check_header(struct sip_msg *m, unsigned id, struct span v, const struct sip_lim
 
 /* ---- the message ---- */
 
+/*
+ * 1 when the start line that sip_parse() found in [start, lend), first
+ * being the first byte after any CRLFs, shows that sip_sniff() of buf
+ * returns 1; 0 when it does not settle it.  sip_sniff() reads the same
+ * first line, up to its first CR or LF within SIP_SNIFF_WINDOW bytes, and
+ * takes a status line "SIP/2.0 NNN" and a request line whose last word is
+ * the version, with two words before it:
+ * - a status line with no junk before it, a good version and a good code
+ *   (which stops at a WSP or the line end) is one;
+ * - so is such a request line: with no junk and no BAD_METHOD the method
+ *   is a token word at the start of the line, ending at a WSP, and a
+ *   Request-URI follows it (not EMPTY_RURI), as long as no CR ends the line
+ *   early for sip_sniff().
+ */
+HOT int
+sniff_settled(const struct sip_msg *m, const char *buf, const char *first,
+    const char *start, const char *lend)
+{
+	if (start != first || lend - buf > SIP_SNIFF_WINDOW ||
+	    (m->anomalies & (A(BAD_VERSION) | A(BAD_STATUS) | A(BAD_METHOD))) != 0)
+		return 0;
+	if (!m->is_request)
+		return 1;
+	return m->ruri.len != 0 && memchr(first, '\r', (size_t)(lend - first)) == NULL;
+}
+
+/* r, or SIP_NOT_SIP when SIP_PARSE_SNIFF is set and sip_sniff() does not
+ * take buf: for the results of sip_parse() before it knows the start line. */
+static int
+unsniffed(int r, const char *buf, size_t len, unsigned flags)
+{
+	return (flags & SIP_PARSE_SNIFF) && !sip_sniff(buf, len) ? SIP_NOT_SIP : r;
+}
+
 int
 sip_parse(const char *buf, size_t len, struct sip_msg *msg,
     struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
@@ -873,7 +951,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	if (len > SIP_PARSE_MAX_INPUT)
 		len = SIP_PARSE_MAX_INPUT;
 	if (buf == NULL || len == 0)
-		return -2;
+		return unsniffed(-2, buf, len, flags);
 
 	const char *const end = buf + len;
 	const char *p = buf;
@@ -882,26 +960,28 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	while (p < end && (*p == '\r' || *p == '\n'))
 		p++;
 	if (p == end)
-		return stream ? -2 : -1;
+		return unsniffed(stream ? -2 : -1, buf, len, flags);
 
 	/* Find the start line: the first line, or after junk (see sip.h). */
 	const char *const first = p;
 	const char *start = NULL, *lend = NULL;
 	for (const char *line = first;; ) {
 		if (line - first >= SIP_JUNK_WINDOW)
-			return -1;
+			return unsniffed(-1, buf, len, flags);
 		if (line == end)
-			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
+			return unsniffed((stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1,
+			    buf, len, flags);
 		const char *lf = memchr(line, '\n', (size_t)(end - line));
 		if (lf == NULL) {
 			if (could_start(line, end))
-				return -2;
-			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
+				return unsniffed(-2, buf, len, flags);
+			return unsniffed((stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1,
+			    buf, len, flags);
 		}
 		const char *le = (lf > line && lf[-1] == '\r') ? lf - 1 : lf;
 		enum line_kind k = parse_start_line(msg, line, le, &start);
 		if (k == L_FOREIGN)
-			return -1;
+			return unsniffed(-1, buf, len, flags);
 		if (k == L_START) {
 			if (le == lf)
 				msg->anomalies |= A(BARE_LF);
@@ -912,6 +992,9 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		memset(msg, 0, offsetof(struct sip_msg, headers));
 		line = lf + 1;
 	}
+	if ((flags & SIP_PARSE_SNIFF) && !sniff_settled(msg, buf, first, start, lend) &&
+	    !sip_sniff(buf, len))
+		return SIP_NOT_SIP;
 	if (start != first)
 		msg->anomalies |= A(JUNK_BEFORE_START);
 	msg->skipped = (uint32_t)(start - buf);
@@ -946,7 +1029,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		const char *ls = p;
 		/* The first ':' comes with the line end, for the name below. */
 		const char *c = scan_any2(p, end, ':', '\n');
-		const char *lf = c < end && *c == ':' ? scan_byte(c + 1, end, '\n') : c;
+		const char *lf = c < end && *c == ':' ? scan_byte32(c + 1, end, '\n') : c;
 		if (lf == end)
 			return -2;
 		for (;;) {
@@ -1024,7 +1107,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	 * and CANCEL included. */
 	if (msg->is_request && st.cseq_method.p != NULL &&
 	    !(st.cseq_method.len == msg->method_tok.len &&
-		same_bytes(st.cseq_method.p, msg->method_tok.p, st.cseq_method.len)))
+		same_span(st.cseq_method.p, msg->method_tok.p, st.cseq_method.len, end)))
 		msg->anomalies |= A(CSEQ_METHOD_MISMATCH);
 
 	/* Body. */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scan.h"
 #include "sip.h"
 #include "sip_values.h"
 #include "tests/guard.h"
@@ -2277,6 +2278,104 @@ Test(sip_sniff, parser_agrees)
 		cr_assert_eq(parse(big, k, &m, SIP_MAX_HEADERS, NULL, STREAM), -2, "prefix %zu", k);
 }
 
+/*
+ * sip_parse() with SIP_PARSE_SNIFF is SIP_NOT_SIP where sip_sniff() is 0
+ * and otherwise sip_parse() without the flag, message included: for the
+ * inputs sip_sniff() is tested on, and for start lines that the parser
+ * takes with no junk but sip_sniff() does not.
+ */
+static const char *const sniff_flag_cases[] = {
+	"SIP/2.0 200 OK\r\n" BASE H_CL0 "\r\n",
+	"INVITE sip:a@b SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	/* BAD_METHOD with the "method" at the first byte */
+	" TIEsip:bob@biloxi.com SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	/* a CR inside a request line ends it for sip_sniff() */
+	"INVITE sip:a\r@b SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	"INVITE sip:a@b\rx SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	/* but not a status line after its code */
+	"SIP/2.0 200 O\rK\r\n" BASE H_CL0 "\r\n",
+	"SIP/2.0 200\r OK\r\n" BASE H_CL0 "\r\n",
+	"SIP/2.0\t200\tOK\r\n" BASE H_CL0 "\r\n",
+	"SIP/2.0 099 Low\r\n" BASE H_CL0 "\r\n",
+	"sip/2.0 200 OK\r\n" BASE H_CL0 "\r\n",
+	"INVITE  sip:a@b  SIP/2.0 \r\n" BASE H_CL0 "\r\n",
+	"INVITE SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	"INVITE  SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	"junk\r\nINVITE sip:a@b SIP/2.0\r\n" BASE H_CL0 "\r\n",
+	"INVITE sip:a@b SIP/2.0\r",
+	"INVITE sip:a@b SIP/2.0",
+	"SIP/2.0 200 OK",
+	"GET / HTTP/1.1\r\n\r\n",
+	"\r\n\r\n",
+};
+
+static void
+expect_sniff_flag(const char *in, size_t len, unsigned flags, const char *what)
+{
+	struct sip_msg a, b;
+	int sniff = sip_sniff(guard_put(in, len), len);
+	int want = parse(in, len, &a, SIP_MAX_HEADERS, NULL, flags);
+	int got = parse(in, len, &b, SIP_MAX_HEADERS, NULL, flags | SIP_PARSE_SNIFF);
+	cr_assert_eq(got, sniff ? want : SIP_NOT_SIP, "%s, %zu bytes: %d, sniff %d, want %d",
+	    what, len, got, sniff, want);
+	if (got == SIP_NOT_SIP)
+		return;
+	cr_assert_eq(b.anomalies, a.anomalies, "%s, %zu bytes", what, len);
+	cr_assert_eq(b.num_headers, a.num_headers, "%s, %zu bytes", what, len);
+	cr_assert_eq(b.raw.len, a.raw.len, "%s, %zu bytes", what, len);
+}
+
+Test(sip_sniff, parse_flag)
+{
+	static char big[3 * 8192];
+	for (size_t i = 0; i < N(sniff_cases) + N(sniff_flag_cases); i++) {
+		const char *in = i < N(sniff_cases) ? sniff_cases[i].in :
+		    sniff_flag_cases[i - N(sniff_cases)];
+		size_t len = strlen(in);
+		for (size_t n = 0; n <= len; n++) {
+			expect_sniff_flag(in, n, DGRAM, in);
+			expect_sniff_flag(in, n, STREAM, in);
+		}
+	}
+	/* sip_sniff() looks at the first 8192 bytes: a start line that ends
+	 * past them, and one after as many keep-alives */
+	static const char *const around[] = { "INVITE sip:", "SIP/2.0 200 " };
+	for (size_t k = 0; k < N(around); k++) {
+		for (size_t pad = 8150; pad < 8200; pad += 7) {
+			size_t n = cat(big, 0, around[k]);
+			memset(big + n, k == 0 ? 'a' : 'O', pad);
+			n = cat(big, n + pad, k == 0 ? " SIP/2.0\r\n" : "\r\n");
+			n = cat(big, n, BASE H_CL0 "\r\n");
+			expect_sniff_flag(big, n, DGRAM, "long start line");
+			memset(big, '\n', pad);
+			n = cat(big, pad, k == 0 ? "INVITE sip:a@b SIP/2.0\r\n" : "SIP/2.0 200 OK\r\n");
+			n = cat(big, n, BASE H_CL0 "\r\n");
+			expect_sniff_flag(big, n, STREAM, "keep-alives");
+		}
+	}
+}
+
+/* scan_byte32() (scan.h, for the header lines' ends) finds what a byte
+ * loop finds, at every length past two 32-byte steps, from every start,
+ * against a guard page. */
+Test(sip_scan, byte32_matches_byte_loop)
+{
+	char buf[80];
+	for (size_t len = 0; len <= 72; len++) {
+		for (size_t hit = 0; hit <= len; hit++) {
+			memset(buf, 'x', sizeof(buf));
+			if (hit < len)
+				buf[hit] = '\n';
+			const char *g = guard_put(buf, len);
+			for (size_t from = 0; from <= len; from++) {
+				const char *want = hit >= from && hit < len ? g + hit : g + len;
+				cr_assert_eq(scan_byte32(g + from, g + len, '\n'), want,
+				    "len %zu hit %zu from %zu", len, hit, from);
+			}
+		}
+	}
+}
+
 /* ------------------------------------------------------------- methods */
 
 Test(sip_method, round_trip)
@@ -2313,6 +2412,39 @@ Test(sip_method, round_trip)
 	cr_expect_eq(sip_method_lookup(SPAN_NULL), SIP_M_OTHER);
 	s = (struct span){ guard_put("", 0), 0 };
 	cr_expect_eq(sip_method_lookup(s), SIP_M_OTHER);
+}
+
+/* The parser finds each method of a request line as sip_method_lookup()
+ * does (it compares short names as words): every method, its lower-case
+ * form, one byte shorter and one longer, right before a guard page. */
+Test(sip_method, in_request_line)
+{
+	struct sip_msg m;
+	char line[64];
+	for (unsigned id = SIP_M_NONE + 1; id < SIP_M_OTHER; id++) {
+		const char *n = sip_method_name((enum sip_method)id);
+		size_t len = strlen(n);
+		char lo[16];
+		for (size_t i = 0; i <= len; i++)
+			lo[i] = (char)(n[i] >= 'A' && n[i] <= 'Z' ? n[i] + 32 : n[i]);
+		const struct {
+			const char *tok;
+			int tlen;
+			unsigned want;
+		} v[] = {
+			{ n, (int)len, id }, { lo, (int)len, SIP_M_OTHER },
+			{ n, (int)len - 1, SIP_M_OTHER },
+		};
+		for (size_t k = 0; k < N(v); k++) {
+			int n1 = snprintf(line, sizeof(line), "%.*s x SIP/2.0\r\n\r\n", v[k].tlen, v[k].tok);
+			int rc = parse(line, (size_t)n1, &m, SIP_MAX_HEADERS, NULL, DGRAM);
+			cr_assert_eq(rc, n1, "%s", line);
+			cr_expect_eq(m.method, v[k].want, "%s: %u", line, m.method);
+		}
+		int n2 = snprintf(line, sizeof(line), "%sX x SIP/2.0\r\n\r\n", n);
+		cr_assert_eq(parse(line, (size_t)n2, &m, SIP_MAX_HEADERS, NULL, DGRAM), n2);
+		cr_expect_eq(m.method, SIP_M_OTHER, "%s", line);
+	}
 }
 
 /* Outputs are reset on entry, whatever the previous call left. */

@@ -354,9 +354,10 @@ sip_param_get(struct span params, const char *name, struct span *val)
 }
 
 /* A span field of a struct, found by parameter name (lower-case letters
- * only, for ieq_letters()). */
+ * only, for ieq_letters(), which reads the name in whole words: hence an
+ * array of 16, not a pointer to a literal of its own length). */
 struct field {
-	const char *name;
+	char name[16];
 	uint8_t len;
 	uint16_t off;
 };

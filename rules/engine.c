@@ -838,17 +838,17 @@ rtab_destroy(struct rtab *rt)
 static struct kent *
 rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *prev)
 {
-	struct kent *ke = (struct kent *)ktab_use(&rt->t, &k->k, e->now, rt->idle, rt->quiet, prev);
-	if (ke) {
-		int64_t age = (int64_t)ke->alert_age + (e->now - *prev);
-		ke->alert_age = age < UINT32_MAX ? (uint32_t)age : UINT32_MAX;
-		return ke;
-	}
-	*prev = e->now;
-	ke = (struct kent *)ktab_insert(&rt->t, &k->k, e->now);
+	int created;
+	struct kent *ke = (struct kent *)ktab_get(&rt->t, &k->k, e->now, rt->idle, rt->quiet, prev,
+	    &created);
 	if (ke == NULL) {
 		e->st->oom++;
 		return NULL;
+	}
+	if (!created) {
+		int64_t age = (int64_t)ke->alert_age + (e->now - *prev);
+		ke->alert_age = age < UINT32_MAX ? (uint32_t)age : UINT32_MAX;
+		return ke;
 	}
 	if (rt->kx == KX_WIN_CROSSED)
 		kthr(ke)->crossed = INT64_MIN;
@@ -1386,7 +1386,11 @@ r_scanner(struct ctx *x, struct rtab *rt)
 	for (int i = 0; i < nh; i++) {
 		if (h[i].v.p == NULL)
 			continue;
-		if (x->e->scan_lit && !litscan_maybe(x->e->scan_lit, h[i].v.p, h[i].v.len))
+		/* A few User-Agent and Server values make up most traffic;
+		 * From, To and Contact carry tags and users. */
+		if (x->e->scan_lit &&
+		    !(i == 0 ? litscan_maybe_memo(x->e->scan_lit, h[i].v.p, h[i].v.len)
+		             : litscan_maybe(x->e->scan_lit, h[i].v.p, h[i].v.len)))
 			continue;
 		if (x->e->scan_any) {
 			uint64_t lim = pattern_limit_hits();
@@ -1490,27 +1494,25 @@ r_txn_track(struct ctx *x)
 	struct ktab_key fk;
 	if (txn_key(x, &fk) != 0)
 		return;
-	ktab_expire(&e->txn, e->now, TXN_KEEP_MS, TXN_KEEP_MS);
-	struct txn *t = (struct txn *)ktab_find(&e->txn, &fk);
-	uint64_t br = branch_hash(x);
+	int64_t prev;
+	int created;
+	struct txn *t = (struct txn *)ktab_get(&e->txn, &fk, e->now, TXN_KEEP_MS, TXN_KEEP_MS, &prev,
+	    &created);
 	if (t == NULL) {
-		t = (struct txn *)ktab_insert(&e->txn, &fk, e->now);
-		if (t == NULL) {
-			e->st->oom++;
-			return;
-		}
+		e->st->oom++;
+		return;
+	}
+	uint64_t br = branch_hash(x);
+	if (created) {
 		t->branch = br;
-	} else {
-		ktab_touch(&e->txn, &t->n, e->now);
+	} else if (t->branch != br) {
 		/* A new branch under the same CSeq is a new transaction, not a
 		 * retransmission: svcrack sends every guess with one CSeq. */
-		if (t->branch != br) {
-			t->branch = br;
-			t->creds = 0;
-			t->final = 0;
-			free(t->user);
-			t->user = NULL;
-		}
+		t->branch = br;
+		t->creds = 0;
+		t->final = 0;
+		free(t->user);
+		t->user = NULL;
 	}
 	if (m->first[SIP_H_AUTHORIZATION] < 0 && m->first[SIP_H_PROXY_AUTHORIZATION] < 0)
 		return;

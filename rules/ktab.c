@@ -1,4 +1,17 @@
-/* ktab.c - see ktab.h. */
+/*
+ * ktab.c - see ktab.h.
+ *
+ * The index is an array of 32-bit buckets, linear probing, at most five
+ * eighths full of entries (about as large as a chained index with one
+ * bucket per entry): a key's probe usually stays within the cache line of
+ * its home bucket, and the 8-bit tag beside each record number skips all
+ * but about one in 255 of the records that are not the key.
+ * A released entry leaves a tombstone (unless the run ends after it: then
+ * it and the tombstones before it become empty), since moving later
+ * entries back would need their keys, that is their records; the index is
+ * rebuilt from the records, read in address order, once entries and
+ * tombstones fill thirteen sixteenths of it.
+ */
 #include "rules/ktab.h"
 
 #include <stdlib.h>
@@ -9,14 +22,20 @@
 
 #define CHUNK_SHIFT 10
 #define BUCKETS_MIN 64
+#define TAG_BITS 8
+#define TAG_MASK ((1u << TAG_BITS) - 1)
+#define TOMB (~TAG_MASK) /* tag 0: no entry; nonzero: not the end of a run */
+#define LINE 64           /* bytes per cache line */
 
 _Static_assert(KTAB_CHUNK == 1u << CHUNK_SHIFT, "KTAB_CHUNK is 1 << CHUNK_SHIFT");
+_Static_assert(KTAB_CAP_MAX == 1u << (32 - TAG_BITS), "record numbers fill the rest");
 _Static_assert(sizeof(struct ktab_key) == 20, "ktab_key is 20 bytes");
 _Static_assert(sizeof(struct ktab_ent) == 40, "ktab_ent is 40 bytes");
+_Static_assert(KTAB_CHUNK % (LINE / 8) == 0, "chunks are whole lines (aligned_alloc)");
 
 static uint64_t seed;
 
-static uint64_t
+static inline uint64_t
 hash_key(const struct ktab_key *k)
 {
 	uint64_t w[2];
@@ -26,7 +45,15 @@ hash_key(const struct ktab_key *k)
 	return mix64(mix64(w[0] ^ seed) ^ w[1] ^ ((uint64_t)w2 << 32));
 }
 
-static int
+/* The top bits: independent of the bucket, which the low bits choose. */
+static inline uint32_t
+tag_of(uint64_t h)
+{
+	uint32_t g = (uint32_t)(h >> (64 - TAG_BITS));
+	return g ? g : 1;
+}
+
+static inline int
 key_eq(const struct ktab_key *a, const struct ktab_key *b)
 {
 	uint64_t x[2], y[2];
@@ -46,18 +73,19 @@ rec(const struct ktab *t, uint32_t i)
 	    (size_t)(j & (KTAB_CHUNK - 1)) * t->esize);
 }
 
-/* The record number of a linked entry, from its LRU neighbour. */
+/* Entries per index of nb buckets before it doubles. */
 static uint32_t
-num(const struct ktab *t, const struct ktab_ent *e)
+load_max(uint32_t nb)
 {
-	return e->prev ? rec(t, e->prev)->next : t->mru;
+	return nb / 2 + nb / 8;
 }
 
+/* The largest index, for a table of cap entries. */
 static uint32_t
 buckets_max(uint32_t cap)
 {
 	uint32_t nb = BUCKETS_MIN;
-	while (nb < cap && nb < (1u << 30))
+	while (load_max(nb) < cap)
 		nb <<= 1;
 	return nb;
 }
@@ -71,6 +99,8 @@ ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
 		seed = (uint64_t)(uintptr_t)&seed ^ 0xbb67ae8584caa73bULL;
 	if (cap < 1)
 		cap = 1;
+	if (cap > KTAB_CAP_MAX)
+		cap = KTAB_CAP_MAX;
 	if (esize < sizeof(struct ktab_ent))
 		esize = sizeof(struct ktab_ent);
 	esize = (esize + 7) & ~(size_t)7;
@@ -86,58 +116,163 @@ ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
 	return 0;
 }
 
+/* The record number of k, whose hash is h; 0 when absent.  The index
+ * always has an empty bucket, which ends every probe. */
+static inline uint32_t
+lookup(const struct ktab *t, const struct ktab_key *k, uint64_t h)
+{
+	uint32_t mask = t->nbuckets - 1, tag = tag_of(h);
+	for (uint32_t p = (uint32_t)h & mask;; p = (p + 1) & mask) {
+		uint32_t b = t->buckets[p];
+		if (b == 0)
+			return 0;
+		if ((b & TAG_MASK) == tag && key_eq(&rec(t, (b >> TAG_BITS) + 1)->key, k))
+			return (b >> TAG_BITS) + 1;
+	}
+}
+
+/* Indexes record i, whose key hashes to h, in the first free bucket. */
 static void
+place(struct ktab *t, uint64_t h, uint32_t i)
+{
+	uint32_t mask = t->nbuckets - 1, p = (uint32_t)h & mask;
+	while (t->buckets[p] != 0 && t->buckets[p] != TOMB)
+		p = (p + 1) & mask;
+	if (t->buckets[p] == TOMB)
+		t->tombs--;
+	t->buckets[p] = (i - 1) << TAG_BITS | tag_of(h);
+}
+
+static void
+unplace(struct ktab *t, const struct ktab_ent *e)
+{
+	uint64_t h = hash_key(&e->key);
+	uint32_t mask = t->nbuckets - 1, want = (e->id - 1) << TAG_BITS | tag_of(h);
+	uint32_t p = (uint32_t)h & mask;
+	while (t->buckets[p] != want)
+		p = (p + 1) & mask;
+	if (t->buckets[(p + 1) & mask] != 0) {
+		t->buckets[p] = TOMB;
+		t->tombs++;
+		return;
+	}
+	/* The run ends here: no probe needs this bucket, nor the tombstones
+	 * just before it. */
+	t->buckets[p] = 0;
+	for (p = (p - 1) & mask; t->buckets[p] == TOMB; p = (p - 1) & mask) {
+		t->buckets[p] = 0;
+		t->tombs--;
+	}
+}
+
+/* Indexes every entry anew in b (nb buckets), in record order: the
+ * records are read once, front to back.  b may be the current index. */
+static void
+reindex(struct ktab *t, uint32_t *b, uint32_t nb)
+{
+	memset(b, 0, (size_t)nb * sizeof(*b));
+	t->buckets = b;
+	t->nbuckets = nb;
+	t->tombs = 0;
+	for (uint32_t c = 0; c * KTAB_CHUNK < t->used; c++) {
+		unsigned char *p = t->chunks[c];
+		uint32_t n = t->used - c * KTAB_CHUNK;
+		if (n > KTAB_CHUNK)
+			n = KTAB_CHUNK;
+		for (uint32_t j = 0; j < n; j++, p += t->esize) {
+			const struct ktab_ent *e = (const struct ktab_ent *)p;
+			if (e->id)
+				place(t, hash_key(&e->key), e->id);
+		}
+	}
+}
+
+/*
+ * Makes room in the index for one more entry: doubles it when it would be
+ * more than half full (a failure only makes probes longer), and rebuilds
+ * it when tombstones fill it.  -1 when it cannot take one more entry and
+ * still keep an empty bucket.
+ */
+static int
+make_room(struct ktab *t)
+{
+	uint32_t n = t->count + 1;
+	if (n > load_max(t->nbuckets) && t->nbuckets < buckets_max(t->cap)) {
+		uint32_t *b = malloc((size_t)t->nbuckets * 2 * sizeof(*b));
+		if (b != NULL) {
+			uint32_t *old = t->buckets;
+			reindex(t, b, t->nbuckets * 2);
+			free(old);
+		}
+	}
+	/* Tombstones are cleared once they and the entries fill 13/16 of
+	 * the index (probes then stay a line or two long); when it could not
+	 * grow, only once they are an eighth of it, so that the work stays
+	 * proportional to the releases; and always before the last empty
+	 * bucket would go. */
+	if ((n + t->tombs > t->nbuckets - t->nbuckets / 8 - t->nbuckets / 16 &&
+	        t->tombs >= t->nbuckets / 8) ||
+	    (n + t->tombs >= t->nbuckets && t->tombs > 0))
+		reindex(t, t->buckets, t->nbuckets);
+	return n < t->nbuckets ? 0 : -1;
+}
+
+/* Unlinks e from the LRU list. */
+static inline void
 lru_unlink(struct ktab *t, struct ktab_ent *e)
 {
 	if (e->prev)
 		rec(t, e->prev)->next = e->next;
 	else
 		t->mru = e->next;
-	if (e->next)
+	if (e->next) {
 		rec(t, e->next)->prev = e->prev;
-	else
+	} else {
 		t->lru = e->prev;
+		if (t->lru)
+			t->lru_last = rec(t, t->lru)->last;
+	}
 }
 
-static void
-lru_front(struct ktab *t, struct ktab_ent *e, uint32_t i)
+static inline void
+lru_front(struct ktab *t, struct ktab_ent *e)
 {
 	e->prev = 0;
 	e->next = t->mru;
-	if (t->mru)
-		rec(t, t->mru)->prev = i;
-	else
-		t->lru = i;
-	t->mru = i;
+	if (t->mru) {
+		rec(t, t->mru)->prev = e->id;
+	} else {
+		t->lru = e->id;
+		t->lru_last = e->last;
+	}
+	t->mru = e->id;
 }
 
-/* Unlinks entry i from its bucket and the LRU list, and releases it. */
+/* Unlinks e from the index and the LRU list, and releases it. */
 static void
-drop(struct ktab *t, struct ktab_ent *e, uint32_t i, enum ktab_why why)
+drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 {
-	uint32_t *pp = &t->buckets[hash_key(&e->key) & (t->nbuckets - 1)];
-	while (*pp && *pp != i)
-		pp = &rec(t, *pp)->hnext;
-	if (*pp)
-		*pp = e->hnext;
+	uint32_t i = e->id;
+	/* The neighbours' links change (and the next oldest's time is read
+	 * when e is the oldest): their loads overlap the bucket's. */
+	if (e->prev)
+		__builtin_prefetch(rec(t, e->prev), 1);
+	if (e->next)
+		__builtin_prefetch(rec(t, e->next), 1);
+	unplace(t, e);
 	lru_unlink(t, e);
 	t->count--;
 	t->release(t->ud, e, why);
-	e->hnext = t->freelist;
+	e->id = 0;
+	e->next = t->freelist;
 	t->freelist = i;
 }
 
 struct ktab_ent *
 ktab_find(const struct ktab *t, const struct ktab_key *k)
 {
-	uint32_t i = t->buckets[hash_key(k) & (t->nbuckets - 1)];
-	while (i) {
-		struct ktab_ent *e = rec(t, i);
-		if (key_eq(&e->key, k))
-			return e;
-		i = e->hnext;
-	}
-	return NULL;
+	uint32_t i = lookup(t, k, hash_key(k));
+	return i ? rec(t, i) : NULL;
 }
 
 /* A free record number, adding a chunk when every record is in use; 0
@@ -147,7 +282,7 @@ alloc_rec(struct ktab *t)
 {
 	if (t->freelist) {
 		uint32_t i = t->freelist;
-		t->freelist = rec(t, i)->hnext;
+		t->freelist = rec(t, i)->next;
 		return i;
 	}
 	uint32_t c = t->used >> CHUNK_SHIFT;
@@ -161,104 +296,125 @@ alloc_rec(struct ktab *t)
 			t->chunks = nc;
 			t->nchunks = n;
 		}
+		/* Cache-line aligned: a 64-byte record then fills one line,
+		 * and smaller ones straddle two less often. */
 		if (t->chunks[c] == NULL &&
-		    (t->chunks[c] = malloc((size_t)KTAB_CHUNK * t->esize)) == NULL)
+		    (t->chunks[c] = aligned_alloc(LINE, (size_t)KTAB_CHUNK * t->esize)) == NULL)
 			return 0;
 	}
 	return ++t->used;
 }
 
-/* Doubles the buckets while there are more entries than buckets; a
- * failure only leaves the chains longer. */
-static void
-grow(struct ktab *t)
-{
-	uint32_t nb = t->nbuckets * 2;
-	if (t->count < t->nbuckets || nb > buckets_max(t->cap))
-		return;
-	uint32_t *b = calloc(nb, sizeof(*b));
-	if (b == NULL)
-		return;
-	for (uint32_t i = t->mru; i;) {
-		struct ktab_ent *e = rec(t, i);
-		uint32_t *head = &b[hash_key(&e->key) & (nb - 1)];
-		e->hnext = *head;
-		*head = i;
-		i = e->next;
-	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = nb;
-}
-
-struct ktab_ent *
-ktab_insert(struct ktab *t, const struct ktab_key *k, int64_t now)
+/* ktab_insert for a key that hashes to h. */
+static struct ktab_ent *
+insert(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now)
 {
 	if (t->count >= t->cap && t->lru) {
 		t->evictions++;
-		drop(t, rec(t, t->lru), t->lru, KTAB_EVICTED);
+		drop(t, rec(t, t->lru), KTAB_EVICTED);
 	}
+	if (make_room(t) != 0)
+		return NULL;
 	uint32_t i = alloc_rec(t);
 	if (i == 0)
 		return NULL;
 	struct ktab_ent *e = rec(t, i);
 	memset(e, 0, t->esize);
+	e->id = i;
 	e->key = *k;
 	e->last = now;
 	t->count++;
-	grow(t);
-	uint32_t *head = &t->buckets[hash_key(k) & (t->nbuckets - 1)];
-	e->hnext = *head;
-	*head = i;
-	lru_front(t, e, i);
+	place(t, h, i);
+	lru_front(t, e);
 	if (t->count > t->peak)
 		t->peak = t->count;
 	return e;
 }
 
+struct ktab_ent *
+ktab_insert(struct ktab *t, const struct ktab_key *k, int64_t now)
+{
+	return insert(t, k, hash_key(k), now);
+}
+
+static inline void
+touch(struct ktab *t, struct ktab_ent *e, int64_t now)
+{
+	e->last = now;
+	if (e->prev == 0) {
+		if (t->lru == e->id) /* the only entry */
+			t->lru_last = now;
+		return; /* already the most recent */
+	}
+	lru_unlink(t, e);
+	lru_front(t, e);
+}
+
 void
 ktab_touch(struct ktab *t, struct ktab_ent *e, int64_t now)
 {
-	e->last = now;
-	if (e->prev == 0)
-		return; /* already the most recent */
-	uint32_t i = num(t, e);
-	lru_unlink(t, e);
-	lru_front(t, e, i);
+	touch(t, e, now);
 }
 
 void
 ktab_remove(struct ktab *t, struct ktab_ent *e)
 {
-	drop(t, e, num(t, e), KTAB_REMOVED);
+	drop(t, e, KTAB_REMOVED);
+}
+
+/* ktab_expire once the oldest entry is idle for more than quiet. */
+static void
+expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet)
+{
+	do {
+		struct ktab_ent *e = rec(t, t->lru);
+		if (e->last + idle >= now && (t->empty == NULL || !t->empty(t->ud, e, now)))
+			break;
+		t->expirations++;
+		drop(t, e, KTAB_EXPIRED);
+	} while (t->lru && t->lru_last + quiet < now);
 }
 
 void
 ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet)
 {
-	while (t->lru) {
-		struct ktab_ent *e = rec(t, t->lru);
-		if (e->last + quiet >= now)
-			break;
-		if (e->last + idle >= now && (t->empty == NULL || !t->empty(t->ud, e, now)))
-			break;
-		t->expirations++;
-		drop(t, e, t->lru, KTAB_EXPIRED);
-	}
+	if (t->lru && t->lru_last + quiet < now)
+		expire(t, now, idle, quiet);
 }
 
 struct ktab_ent *
 ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
     int64_t *prev)
 {
-	if (t->lru && rec(t, t->lru)->last + quiet < now)
-		ktab_expire(t, now, idle, quiet);
-	struct ktab_ent *e = ktab_find(t, k);
-	if (e) {
-		*prev = e->last;
-		ktab_touch(t, e, now);
-	}
+	if (t->lru && t->lru_last + quiet < now)
+		expire(t, now, idle, quiet);
+	uint32_t i = lookup(t, k, hash_key(k));
+	if (i == 0)
+		return NULL;
+	struct ktab_ent *e = rec(t, i);
+	*prev = e->last;
+	touch(t, e, now);
 	return e;
+}
+
+struct ktab_ent *
+ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
+    int64_t *prev, int *created)
+{
+	if (t->lru && t->lru_last + quiet < now)
+		expire(t, now, idle, quiet);
+	uint64_t h = hash_key(k);
+	uint32_t i = lookup(t, k, h);
+	if (i) {
+		struct ktab_ent *e = rec(t, i);
+		*prev = e->last;
+		*created = 0;
+		touch(t, e, now);
+		return e;
+	}
+	*prev = now;
+	*created = 1;
+	return insert(t, k, h, now);
 }
 
 struct ktab_ent *
@@ -292,7 +448,7 @@ ktab_destroy(struct ktab *t)
 	free(t->buckets);
 	t->chunks = NULL;
 	t->buckets = NULL;
-	t->nchunks = t->used = t->freelist = 0;
+	t->nchunks = t->used = t->freelist = t->tombs = 0;
 }
 
 void

@@ -10,6 +10,11 @@
  * insertion.  Memory grows with the entries actually held (chunks and
  * buckets are added as the count grows), never beyond what the cap needs.
  * Keys are 20-byte values hashed with a per-process random seed.
+ *
+ * The tables are larger than the caches and are used in random order, so
+ * a look-up costs what it reads from memory: one bucket, then only the
+ * record whose 8-bit hash tag (kept in the bucket) matches, and releasing
+ * an entry reads its bucket alone.
  */
 #ifndef SIPWATCH_KTAB_H
 #define SIPWATCH_KTAB_H
@@ -17,7 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KTAB_CHUNK 1024 /* records per chunk */
+#define KTAB_CHUNK 1024            /* records per chunk */
+#define KTAB_CAP_MAX (1u << 24)    /* record numbers fit a bucket's 24 bits */
 
 struct ktab_key {
 	uint8_t id[16]; /* an address, two IPv4 addresses, or a 128-bit hash */
@@ -27,8 +33,9 @@ struct ktab_key {
 
 /* The first member of every entry. */
 struct ktab_ent {
-	uint32_t hnext;      /* record number of the next in the bucket; 0 none */
-	uint32_t prev, next; /* LRU neighbours: prev is more recent */
+	uint32_t id;         /* this record's number (from 1); 0 while free */
+	uint32_t prev, next; /* LRU neighbours: prev is more recent; a free
+	                        record's next is the next free one */
 	struct ktab_key key;
 	int64_t last;        /* packet time of the last use */
 };
@@ -44,13 +51,18 @@ typedef void (*ktab_release_fn)(void *ud, struct ktab_ent *e, enum ktab_why why)
 typedef int (*ktab_empty_fn)(void *ud, const struct ktab_ent *e, int64_t now);
 
 struct ktab {
-	uint32_t *buckets;   /* record numbers; 0 empty */
-	uint32_t nbuckets;   /* power of two */
+	/* Open addressing with linear probing: 0 empty, a tombstone, or
+	 * (record number - 1) << 8 | the key's hash tag (1..255). */
+	uint32_t *buckets;
+	uint32_t nbuckets;   /* power of two, more than count + tombs */
+	uint32_t tombs;      /* buckets of released entries */
 	uint32_t count, cap;
 	uint32_t esize;      /* bytes per record */
 	uint32_t used;       /* records ever handed out (numbered 1..used) */
-	uint32_t freelist;   /* released records, linked through hnext */
+	uint32_t freelist;   /* released records, linked through next */
 	uint32_t mru, lru;   /* ends of the LRU list; 0 when empty */
+	int64_t lru_last;    /* the last use of lru: the expiry check reads
+	                        no record */
 	unsigned char **chunks;
 	uint32_t nchunks;
 	ktab_release_fn release;
@@ -60,10 +72,10 @@ struct ktab {
 };
 
 /*
- * cap >= 1 entries of esize bytes (>= sizeof(struct ktab_ent), a multiple
- * of 8).  empty may be NULL (entries then only go after the full idle
- * time).  Nothing is allocated for the entries yet.  Returns 0, or -1 when
- * out of memory.
+ * cap >= 1 entries (at most KTAB_CAP_MAX: a larger cap is taken as that)
+ * of esize bytes (>= sizeof(struct ktab_ent), a multiple of 8).  empty
+ * may be NULL (entries then only go after the full idle time).  Nothing
+ * is allocated for the entries yet.  Returns 0, or -1 when out of memory.
  */
 int ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
     ktab_empty_fn empty, void *ud);
@@ -95,6 +107,13 @@ void ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet);
  * the entry's time of last use before this one. */
 struct ktab_ent *ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
     int64_t quiet, int64_t *prev);
+/*
+ * ktab_use, then ktab_insert when k is not there, hashing k once: the
+ * entry for k, or NULL when out of memory.  *created: 1 for a new entry
+ * (payload zeroed, *prev = now), else 0.
+ */
+struct ktab_ent *ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
+    int64_t quiet, int64_t *prev, int *created);
 /* The least recently used entry, and the next more recent one; NULL at
  * the end. */
 struct ktab_ent *ktab_oldest(const struct ktab *t);

@@ -210,3 +210,199 @@ Test(ktab, swap_keeps_entries)
 	ktab_destroy(&b);
 	cr_expect_eq(la.released[KTAB_CLEARED], 1, "the release function went along");
 }
+
+/*
+ * Random operations against a plain model of the contract: a list in
+ * order of last use (ties by order of use), eviction of its head when
+ * full, expiry from its head as ktab_expire describes.  Every release
+ * (reason and entry) and the final order must be the model's; the keys
+ * come from a small set so that the index sees hits, misses, tombstones
+ * and rebuilds.
+ */
+#define MODEL_KEYS 300
+
+struct model {
+	uint32_t order[MODEL_KEYS]; /* keys, oldest first */
+	int64_t last[MODEL_KEYS];
+	int n;
+};
+
+struct rlog {
+	uint32_t why[64], v[64];
+	int n;
+};
+
+static void
+rel_log(void *ud, struct ktab_ent *e, enum ktab_why why)
+{
+	struct rlog *l = ud;
+	cr_assert_lt(l->n, 64, "one operation releases few entries");
+	l->why[l->n] = why;
+	l->v[l->n++] = (uint32_t)((struct ent *)e)->v;
+}
+
+static int
+model_find(const struct model *m, uint32_t key)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->order[i] == key)
+			return i;
+	return -1;
+}
+
+static void
+model_drop(struct model *m, int i, enum ktab_why why, struct rlog *want)
+{
+	want->why[want->n] = why;
+	want->v[want->n++] = m->order[i];
+	memmove(&m->order[i], &m->order[i + 1], (size_t)(m->n - i - 1) * sizeof(m->order[0]));
+	m->n--;
+}
+
+static void
+model_expire(struct model *m, int64_t now, int64_t idle, int64_t quiet, struct rlog *want)
+{
+	while (m->n > 0) {
+		uint32_t k = m->order[0];
+		if (m->last[k] + quiet >= now)
+			break;
+		if (m->last[k] + idle >= now && k % 2 != 0)
+			break; /* odd keys hold state (even_empty) */
+		model_drop(m, 0, KTAB_EXPIRED, want);
+	}
+}
+
+static void
+model_use(struct model *m, uint32_t key, int i, int64_t now)
+{
+	memmove(&m->order[i], &m->order[i + 1], (size_t)(m->n - i - 1) * sizeof(m->order[0]));
+	m->order[m->n - 1] = key;
+	m->last[key] = now;
+}
+
+static void
+model_insert(struct model *m, uint32_t key, int64_t now, uint32_t cap, struct rlog *want)
+{
+	if ((uint32_t)m->n >= cap)
+		model_drop(m, 0, KTAB_EVICTED, want);
+	m->order[m->n++] = key;
+	m->last[key] = now;
+}
+
+static void
+check_same(const struct rlog *got, const struct rlog *want, int op)
+{
+	cr_assert_eq(got->n, want->n, "op %d: %d releases, want %d", op, got->n, want->n);
+	for (int i = 0; i < got->n; i++)
+		cr_assert(got->why[i] == want->why[i] && got->v[i] == want->v[i],
+		    "op %d: release %d is %u/%u, want %u/%u", op, i, got->why[i], got->v[i],
+		    want->why[i], want->v[i]);
+}
+
+static void
+random_run(uint32_t cap, unsigned seed, int ops)
+{
+	struct ktab t;
+	struct rlog got = { .n = 0 }, want = { .n = 0 };
+	struct model m = { .n = 0 };
+	cr_assert_eq(ktab_init(&t, cap, sizeof(struct ent), rel_log, even_empty, &got), 0);
+	srand(seed);
+	int64_t now = 0;
+	for (int op = 0; op < ops; op++) {
+		now += rand() % 4 == 0 ? rand() % 50 : 0; /* ties are common */
+		int64_t idle = 200 + rand() % 400, quiet = idle - rand() % 150;
+		uint32_t kn = (uint32_t)rand() % MODEL_KEYS;
+		struct ktab_key k = key(kn);
+		int i = model_find(&m, kn), r = rand() % 16;
+		got.n = want.n = 0;
+		if (r < 8) {
+			int64_t prev = -1;
+			int created = -1;
+			struct ent *e = (struct ent *)ktab_get(&t, &k, now, idle, quiet, &prev, &created);
+			model_expire(&m, now, idle, quiet, &want);
+			i = model_find(&m, kn);
+			cr_assert_not_null(e);
+			cr_assert_eq(created, i < 0, "op %d: created %d", op, created);
+			if (i >= 0) {
+				cr_assert_eq(prev, m.last[kn], "op %d: prev", op);
+				model_use(&m, kn, i, now);
+			} else {
+				cr_assert_eq(prev, now);
+				e->v = kn;
+				model_insert(&m, kn, now, cap, &want);
+			}
+		} else if (r < 10) {
+			int64_t prev = -1;
+			struct ent *e = (struct ent *)ktab_use(&t, &k, now, idle, quiet, &prev);
+			model_expire(&m, now, idle, quiet, &want);
+			i = model_find(&m, kn);
+			cr_assert_eq(e != NULL, i >= 0, "op %d: use found %d", op, e != NULL);
+			if (i >= 0) {
+				cr_assert_eq(prev, m.last[kn]);
+				model_use(&m, kn, i, now);
+			}
+		} else if (r < 11) {
+			ktab_expire(&t, now, idle, quiet);
+			model_expire(&m, now, idle, quiet, &want);
+		} else if (r < 12) {
+			struct ent *e = (struct ent *)ktab_find(&t, &k);
+			cr_assert_eq(e != NULL, i >= 0, "op %d: find", op);
+			if (e) {
+				ktab_remove(&t, &e->n);
+				model_drop(&m, i, KTAB_REMOVED, &want);
+			}
+		} else if (r < 13) {
+			struct ent *e = (struct ent *)ktab_find(&t, &k);
+			cr_assert_eq(e != NULL, i >= 0, "op %d: find", op);
+			if (e) {
+				ktab_touch(&t, &e->n, now);
+				model_use(&m, kn, i, now);
+			} else {
+				e = (struct ent *)ktab_insert(&t, &k, now);
+				cr_assert_not_null(e);
+				e->v = kn;
+				model_insert(&m, kn, now, cap, &want);
+			}
+		} else {
+			ktab_expire(&t, now, idle, idle);
+			model_expire(&m, now, idle, idle, &want);
+		}
+		check_same(&got, &want, op);
+		cr_assert_eq(t.count, (uint32_t)m.n, "op %d: count", op);
+		cr_assert_leq(t.count, cap);
+		if (op % 97 == 0 || op == ops - 1) {
+			int j = 0;
+			for (struct ktab_ent *e = ktab_oldest(&t); e; e = ktab_newer(&t, e), j++)
+				cr_assert(j < m.n && ((struct ent *)e)->v == m.order[j],
+				    "op %d: entry %d of the order", op, j);
+			cr_assert_eq(j, m.n);
+			for (uint32_t q = 0; q < MODEL_KEYS; q++) {
+				struct ktab_key kq = key(q);
+				struct ent *e = (struct ent *)ktab_find(&t, &kq);
+				cr_assert_eq(e != NULL, model_find(&m, q) >= 0, "op %d: key %u", op, q);
+				cr_assert(e == NULL || e->v == q);
+			}
+		}
+	}
+	got.n = 0;
+	ktab_destroy(&t);
+}
+
+Test(ktab, random_ops_match_model_small_cap)
+{
+	random_run(40, 1, 60000);
+}
+
+Test(ktab, random_ops_match_model_roomy)
+{
+	random_run(1000, 2, 60000);
+}
+
+Test(ktab, cap_clamped_to_index)
+{
+	struct ktab t;
+	struct log l = { { 0 }, 0 };
+	cr_assert_eq(ktab_init(&t, UINT32_MAX, sizeof(struct ent), rel, NULL, &l), 0);
+	cr_expect_eq(t.cap, KTAB_CAP_MAX, "record numbers must fit a bucket");
+	ktab_destroy(&t);
+}

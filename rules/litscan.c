@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/mix64.h"
+
 #define HBITS 10
 #define NHASH (1u << HBITS)
 #define FOLD 0x2020u /* ASCII letters to lower case; bytes equal ignoring
@@ -30,7 +32,17 @@ struct lit {
 	size_t len;
 };
 
+/* A remembered answer; len 0: none. */
+struct memo {
+	uint32_t len;
+	uint8_t maybe;
+	char s[LITSCAN_MEMO_MAX];
+};
+
+#define MEMO_SLOTS 32 /* a power of two */
+
 struct litscan {
+	struct memo memo[MEMO_SLOTS];
 	struct lit *lits;
 	size_t nlits;
 	size_t step;
@@ -180,4 +192,23 @@ litscan_maybe(const struct litscan *ls, const char *s, size_t n)
 		}
 	}
 	return 0;
+}
+
+int
+litscan_maybe_memo(struct litscan *ls, const char *s, size_t n)
+{
+	if (s == NULL || n < LITSCAN_MEMO_MIN || n > LITSCAN_MEMO_MAX)
+		return litscan_maybe(ls, s, n);
+	/* The slot from the first and last eight bytes and the length: the
+	 * comparison decides, so a collision only costs a scan. */
+	uint64_t a, b;
+	memcpy(&a, s, sizeof(a));
+	memcpy(&b, s + n - sizeof(b), sizeof(b));
+	struct memo *m = &ls->memo[mix64(a ^ mix64(b + n)) & (MEMO_SLOTS - 1)];
+	if (m->len == n && memcmp(m->s, s, n) == 0)
+		return m->maybe;
+	m->maybe = (uint8_t)litscan_maybe(ls, s, n);
+	m->len = (uint32_t)n;
+	memcpy(m->s, s, n);
+	return m->maybe;
 }

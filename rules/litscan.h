@@ -25,6 +25,14 @@ struct litscan;
 struct litscan *litscan_new(const struct pattern_list *l);
 /* 0 when no literal occurs in s (no pattern can match); 1 otherwise. */
 int litscan_maybe(const struct litscan *ls, const char *s, size_t n);
+/*
+ * litscan_maybe, remembering the answers for the last few subjects of
+ * LITSCAN_MEMO_MIN to LITSCAN_MEMO_MAX bytes (compared byte for byte):
+ * for subjects that recur, as User-Agent and Server values do.
+ */
+#define LITSCAN_MEMO_MIN 8
+#define LITSCAN_MEMO_MAX 64
+int litscan_maybe_memo(struct litscan *ls, const char *s, size_t n);
 void litscan_free(struct litscan *ls);
 
 #endif

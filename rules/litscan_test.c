@@ -148,3 +148,52 @@ Test(litscan, never_rejects_a_match)
 	litscan_free(ls);
 	pattern_list_free(&l);
 }
+
+/* The memo answers as the scan does: for repeated subjects (from a few
+ * values, so that they recur), for subjects that share their first and
+ * last bytes and length but differ inside (the same slot), and for those
+ * too short or too long to be remembered.  Subjects sit against a guard
+ * page. */
+Test(litscan, memo_answers_as_scan)
+{
+	static const char *const values[] = {
+		"Linphone/5.2.0 (belle-sip/5.2.0)",
+		"Linphone/5.2.0 (friendly-scanner)",
+		"Linphone/5.2.0 (belle-sip/5.2.X)",
+		"Linphone/5.2.0 (sipvicious 5.2.X)",
+		"friendly-scanner",
+		"FRIENDLY-SCANNER",
+		"Asterisk PBX 20.5.0",
+		"Asterisk smap 20.5.0",
+		"sipsak 0.9.8",
+		"iWar",
+		"pplsip",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxsipclixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxsipclixxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"",
+		"sip-scan",
+	};
+	struct pattern_list l;
+	load(&l, scanner, N(scanner));
+	struct litscan *ls = litscan_new(&l);
+	cr_assert_not_null(ls);
+	unsigned seed = 777;
+	for (int it = 0; it < 5000; it++) {
+		char buf[128];
+		const char *v = values[rand_r(&seed) % N(values)];
+		size_t n = strlen(v);
+		memcpy(buf, v, n);
+		/* Sometimes one byte inside changes: same ends, same length. */
+		if (n > 2 && (rand_r(&seed) & 3) == 0)
+			buf[1 + rand_r(&seed) % (n - 2)] = "sSmM-@x"[rand_r(&seed) % 7];
+		const char *g = guard_put(buf, n);
+		int want = litscan_maybe(ls, g, n);
+		cr_assert_eq(litscan_maybe_memo(ls, g, n), want, "%.*s", (int)n, buf);
+		cr_assert_eq(litscan_maybe_memo(ls, g, n), want, "again: %.*s", (int)n, buf);
+	}
+	cr_expect_eq(litscan_maybe_memo(ls, NULL, 0), 0);
+	litscan_free(ls);
+	pattern_list_free(&l);
+}

@@ -37,6 +37,7 @@
 #define PEND_MAX UI_LIST_MAX
 _Static_assert(PEND_MAX <= ALERT_QUEUE, "pending alerts fit the queue");
 #define SRC_KEY_MAX 17     /* a source address as a top-talker key */
+#define GONE_MAX (2 * ALERT_QUEUE) /* alerts given back between publishes */
 
 struct avec {
 	struct ui_alert **a;
@@ -55,6 +56,10 @@ struct dash {
 	int nlive;
 	/* capture-side state */
 	struct ui_topn top_src, top_from, top_ruri;
+	/* alerts the UI gave back (recycle), under mu; and a spare array to
+	 * swap in while the capture thread frees them */
+	struct ui_alert **gone, **gone_spare;
+	size_t ngone;
 	uint8_t unknown[UNKNOWN_SET][SRC_KEY_MAX]; /* src_key() form */
 	unsigned nunknown, unknown_next;
 	uint32_t ring_msgs[UI_RATE_SECS], ring_alerts[UI_RATE_SECS];
@@ -113,7 +118,10 @@ dash_new(const struct dash_opts *o, char *err, size_t errlen)
 	d->mid = calloc(1, sizeof(*d->mid));
 	d->pend.a = calloc(ALERT_QUEUE, sizeof(*d->pend.a));
 	d->shared.a = calloc(ALERT_QUEUE, sizeof(*d->shared.a));
+	d->gone = calloc(GONE_MAX, sizeof(*d->gone));
+	d->gone_spare = calloc(GONE_MAX, sizeof(*d->gone_spare));
 	if (d->back == NULL || d->mid == NULL || d->pend.a == NULL || d->shared.a == NULL ||
+	    d->gone == NULL || d->gone_spare == NULL ||
 	    ui_topn_init(&d->top_src, TOPN_COUNTERS) != 0 ||
 	    ui_topn_init(&d->top_from, TOPN_COUNTERS) != 0 ||
 	    ui_topn_init(&d->top_ruri, TOPN_COUNTERS) != 0) {
@@ -511,6 +519,43 @@ struct alert_rec {
 	uint8_t raw[]; /* u.raw_len bytes of the message */
 };
 
+/*
+ * Any thread, for ui_alert_free(): alerts the UI is done with wait here
+ * for the capture thread, which allocated them, to free them at its next
+ * publish (free_gone).  Should the capture thread fall that far behind,
+ * the alert is freed at once.
+ */
+static void
+recycle(struct ui_alert *u, void *ud)
+{
+	struct dash *d = ud;
+	pthread_mutex_lock(&d->mu);
+	if (d->ngone < GONE_MAX) {
+		d->gone[d->ngone++] = u;
+		u = NULL;
+	}
+	pthread_mutex_unlock(&d->mu);
+	free(u);
+}
+
+/* Capture thread: frees the alerts the UI gave back. */
+static void
+free_gone(struct dash *d)
+{
+	struct ui_alert **g;
+	size_t n;
+
+	pthread_mutex_lock(&d->mu);
+	g = d->gone;
+	n = d->ngone;
+	d->gone = d->gone_spare;
+	d->gone_spare = g;
+	d->ngone = 0;
+	pthread_mutex_unlock(&d->mu);
+	for (size_t i = 0; i < n; i++)
+		free(g[i]);
+}
+
 static struct ui_alert *
 make_alert(struct dash *d, const struct rule_alert *a)
 {
@@ -562,6 +607,8 @@ make_alert(struct dash *d, const struct rule_alert *a)
 	u->fmt = detail_text;
 	u->priv = c;
 	u->one_block = 1;
+	u->recycle = recycle;
+	u->recycle_ud = d;
 	return u;
 }
 
@@ -697,6 +744,7 @@ publish(struct dash *d, int state)
 	fill_top(d, &d->top_from, &s->top_from, 0);
 	fill_top(d, &d->top_ruri, &s->top_ruri, 0);
 
+	free_gone(d);
 	pthread_mutex_lock(&d->mu);
 	d->back = d->mid;
 	d->mid = s;
@@ -739,10 +787,14 @@ dash_free(struct dash *d)
 		d->running = 0;
 	}
 	ui_tui_free(d->tui);
-	for (size_t i = 0; i < d->pend.n; i++)
+	for (size_t i = 0; d->pend.a && i < d->pend.n; i++)
 		ui_alert_free(d->pend.a[i]);
-	for (size_t i = 0; i < d->shared.n; i++)
+	for (size_t i = 0; d->shared.a && i < d->shared.n; i++)
 		ui_alert_free(d->shared.a[i]);
+	if (d->gone && d->gone_spare)
+		free_gone(d);
+	free(d->gone);
+	free(d->gone_spare);
 	free(d->pend.a);
 	free(d->shared.a);
 	free(d->back);

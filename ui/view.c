@@ -12,11 +12,15 @@ ui_alert_free(struct ui_alert *a)
 	if (a == NULL)
 		return;
 	free(a->detail);
+	a->detail = NULL;
 	if (!a->one_block) {
 		free(a->raw);
 		free(a->priv);
 	}
-	free(a);
+	if (a->recycle != NULL)
+		a->recycle(a, a->recycle_ud);
+	else
+		free(a);
 }
 
 /* ------------------------------------------------------------ text */

@@ -382,6 +382,36 @@ Test(ui_topn, guarantees_under_eviction)
 	ui_topn_free(&t);
 }
 
+/* Every replacement takes a smallest counter: the newcomer's err is the
+ * minimum count just before it came, under long churn with hits mixed in
+ * (hits lift entries off the minimum between replacements). */
+Test(ui_topn, replaces_a_minimum)
+{
+	struct ui_topn t;
+	cr_assert_eq(ui_topn_init(&t, 16), 0);
+	uint32_t x = 99;
+	for (unsigned i = 0; i < 50000; i++) {
+		x = x * 1103515245u + 12345u;
+		unsigned k = (x >> 8) % 10 < 3 ? (x >> 12) % 8 : 100 + (x >> 8) % 5000;
+		uint64_t min = UINT64_MAX, replaced = t.replaced;
+		for (unsigned a = 0; a < t.used; a++)
+			if (t.e[a].n < min)
+				min = t.e[a].n;
+		ui_topn_add(&t, &k, sizeof(k));
+		if (t.replaced == replaced)
+			continue;
+		unsigned found = 0;
+		for (unsigned a = 0; a < t.used; a++)
+			if (memcmp(t.e[a].key, &k, sizeof(k)) == 0) {
+				cr_assert_eq(t.e[a].err, min, "add %u: err %llu, minimum was %llu", i,
+				    (unsigned long long)t.e[a].err, (unsigned long long)min);
+				found++;
+			}
+		cr_assert_eq(found, 1);
+	}
+	ui_topn_free(&t);
+}
+
 /* Keys of every length class the word-wise hash, compare and copy handle
  * (under 4, 4 to 7, whole words, a partial last word, the 96-byte cut):
  * keys differing only in their first or last byte stay apart, and the

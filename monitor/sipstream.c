@@ -154,6 +154,8 @@ static int
 ws_append(struct sipstream *s, struct pipeline *p, const struct ws_frame *f,
     const uint8_t *src, size_t n)
 {
+	if (n == 0)
+		return 0; /* an empty frame adds nothing (and s->ws may be NULL) */
 	size_t need = (size_t)s->wslen + n;
 	if (need > p->cfg.max_msg)
 		return -1;

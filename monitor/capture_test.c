@@ -262,6 +262,14 @@ Test(capture, other_byte_order_and_versions_go_to_libpcap)
 	r = file_done(&w, NULL);
 	cr_assert(!r.fast);
 	cr_assert_eq(r.packets, 1);
+
+	/* A snapshot length libpcap keeps as written but the reader would
+	 * have to buffer (found by fuzz_pcapread: a 1.4 GB allocation). */
+	file_start(&w, 0xa1b2c3d4u, 2, 4, 0x58414a57u, 0);
+	record(&w, 1, 0, 20, 20, 1, SIZE_MAX);
+	r = file_done(&w, NULL);
+	cr_assert(!r.fast);
+	cr_assert_eq(r.packets, 1);
 }
 
 /* The filter applies to what the fast reader hands out, as libpcap

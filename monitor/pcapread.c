@@ -64,8 +64,11 @@ pcapread_open(struct pcapread *r, int fd, uint32_t snap)
 	uint32_t magic = le32(h);
 	memcpy(&major, h + 4, sizeof(major));
 	memcpy(&minor, h + 6, sizeof(minor));
+	/* libpcap keeps a header's snapshot length as written when it is
+	 * not absurd for every link type (up to 2^31): the buffer below
+	 * holds a record of that length, so a large one stays libpcap's. */
 	if ((magic != MAGIC_USEC && magic != MAGIC_NSEC) || major != 2 || minor != 4 ||
-	    snap == 0)
+	    snap == 0 || snap > PCAPREAD_MAX_SNAP)
 		return 0;
 	/* Room for a chunk and for the largest record that may straddle
 	 * two reads. */

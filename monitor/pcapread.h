@@ -5,9 +5,9 @@
  * reader takes 256 KiB per read() and hands out packets in place.
  *
  * It only ever handles what it is sure to read exactly as libpcap does:
- * version 2.4 files with the standard magic (microsecond or nanosecond,
- * either byte order), and records whose captured length is within the
- * file's snapshot length and the original length.  At the first record
+ * version 2.4 files with the standard magic in the reader's byte order
+ * (microsecond or nanosecond) and a snapshot length of at most
+ * PCAPREAD_MAX_SNAP, and records whose captured length is within it.  At the first record
  * it does not take (or a record cut short by the end of the file) it stops
  * and says at which file offset, so that libpcap, positioned there, reads
  * the rest with its own checks and messages.  The caller opens the file
@@ -22,6 +22,9 @@
 #include <stdint.h>
 
 #define PCAPREAD_CHUNK (256u * 1024) /* bytes asked of each read() */
+/* Largest snapshot length taken (libpcap's usual maximum): the buffer is
+ * a chunk plus one record of it. */
+#define PCAPREAD_MAX_SNAP 262144u
 
 struct pcapread {
 	int fd;

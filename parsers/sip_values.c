@@ -76,34 +76,15 @@ sep_bit(char sep)
 	return sep == ';' ? S_SEMI : S_COMMA;
 }
 
-/* 1 if the 4 bytes at p, each ORed with 0x20, are those at lit. */
+/* 1 if the w bytes (2, 4 or 8) at p, each ORed with 0x20, are those at
+ * lit. */
 static inline int
-ieq4(const char *p, const char *lit)
+ieq_word(const char *p, const char *lit, size_t w)
 {
-	uint32_t a, b;
-	memcpy(&a, p, 4);
-	memcpy(&b, lit, 4);
-	return (a | 0x20202020u) == b;
-}
-
-/* 1 if the 8 bytes at p, each ORed with 0x20, are those at lit. */
-static inline int
-ieq8(const char *p, const char *lit)
-{
-	uint64_t a, b;
-	memcpy(&a, p, 8);
-	memcpy(&b, lit, 8);
-	return (a | 0x2020202020202020u) == b;
-}
-
-/* 1 if the 2 bytes at p, each ORed with 0x20, are those at lit. */
-static inline int
-ieq2(const char *p, const char *lit)
-{
-	uint16_t a, b;
-	memcpy(&a, p, 2);
-	memcpy(&b, lit, 2);
-	return (a | 0x2020u) == b;
+	uint64_t a = 0, b = 0;
+	memcpy(&a, p, w);
+	memcpy(&b, lit, w);
+	return (a | (0x2020202020202020u >> (64 - 8 * w))) == b;
 }
 
 /*
@@ -115,11 +96,11 @@ static inline int
 ieq_letters(const char *p, const char *lit, size_t n)
 {
 	if (n >= 4 && n <= 8)
-		return ieq4(p, lit) && ieq4(p + n - 4, lit + n - 4);
+		return ieq_word(p, lit, 4) && ieq_word(p + n - 4, lit + n - 4, 4);
 	if (n >= 2 && n <= 3)
-		return ieq2(p, lit) && ieq2(p + n - 2, lit + n - 2);
+		return ieq_word(p, lit, 2) && ieq_word(p + n - 2, lit + n - 2, 2);
 	if (n > 8 && n <= 16)
-		return ieq8(p, lit) && ieq8(p + n - 8, lit + n - 8);
+		return ieq_word(p, lit, 8) && ieq_word(p + n - 8, lit + n - 8, 8);
 	for (size_t i = 0; i < n; i++)
 		if ((p[i] | 0x20) != lit[i])
 			return 0;

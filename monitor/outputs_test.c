@@ -533,3 +533,25 @@ Test(outputs, failed_file_writes_are_counted)
 	cr_expect_eq(rep.dropped, 50, "dropped %llu", (unsigned long long)rep.dropped);
 	cr_expect_geq(rep.errors, 1);
 }
+
+/* A writer letting a batch gather must not let the queue fill by bytes:
+ * live (no waiting), records of 600 bytes into a 1000-byte queue, one
+ * every 2 ms, all go out. */
+Test(outq, gathering_never_fills_the_byte_bound)
+{
+	struct counter c = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
+	char err[128], rec[600];
+	memset(rec, 'g', sizeof(rec));
+	struct outq *q = outq_new(1000, 1000, count_deliver, NULL, &c, err, sizeof(err));
+	cr_assert_not_null(q);
+	usleep(20000); /* the writer is asleep */
+	int dropped = 0;
+	for (int i = 0; i < 20; i++) {
+		dropped += outq_push(q, rec, sizeof(rec)) != 0;
+		usleep(2000);
+	}
+	struct outq_stats st;
+	cr_assert_eq(outq_close(q, &st), 0);
+	cr_expect_eq(dropped, 0, "%d of 20 dropped", dropped);
+	cr_expect_eq(st.sent, 20);
+}

@@ -154,12 +154,15 @@ struct outq {
 	struct outq_stats st;
 };
 
-/* Called with q->mu held: how many records make a batch worth waking for
- * (fewer when the queue holds fewer). */
-static size_t
-batch(const struct outq *q)
+/* Called with q->mu held: 1 when what is queued makes a batch worth
+ * delivering: OUTQ_BATCH records (fewer when the queue holds fewer), or
+ * half the byte bound, so that a gathering writer never lets the queue
+ * fill and a push drop. */
+static int
+batch_ready(const struct outq *q)
 {
-	return q->max_rec < OUTQ_BATCH ? q->max_rec : OUTQ_BATCH;
+	size_t n = q->max_rec < OUTQ_BATCH ? q->max_rec : OUTQ_BATCH;
+	return q->nrec >= n || q->nbytes >= q->max_bytes / 2;
 }
 
 /* Called with q->mu held: runs the idle function without the lock. */
@@ -190,14 +193,14 @@ writer(void *arg)
 				q->waiting = 0;
 				slept = 1;
 			}
-			if (slept && !q->closing && q->nrec < batch(q)) {
+			if (slept && !q->closing && !batch_ready(q)) {
 				/* Woken by the first record of what may be a
 				 * burst: let it gather (see outq.h). */
 				struct timespec until;
 				outq_now(&until);
 				outq_add_ms(&until, OUTQ_GATHER_MS);
 				q->gathering = 1;
-				while (!q->closing && q->nrec < batch(q))
+				while (!q->closing && !batch_ready(q))
 					if (pthread_cond_timedwait(&q->cv, &q->mu,
 					    &until) == ETIMEDOUT)
 						break;
@@ -300,9 +303,9 @@ outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deliver,
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int r = pthread_create(&q->th, NULL, writer, q);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r == 0)
+	if (r == 0) {
 		pthread_setname_np(q->th, "sipwatch-out"); /* for top -H, perf */
-	if (r != 0) {
+	} else {
 		snprintf(err, errlen, "cannot start a writer thread: %s", strerror(r));
 		pthread_cond_destroy(&q->cv);
 		pthread_cond_destroy(&q->done_cv);
@@ -336,7 +339,6 @@ wait_room(struct outq *q, size_t len)
 	struct timespec dl;
 	outq_now(&dl);
 	outq_add_ms(&dl, (long)q->wait_ms);
-	pthread_cond_signal(&q->cv); /* a gathering writer need wait no more */
 	while (!has_room(q, len) && !q->closing && !q->done) {
 		if (pthread_cond_timedwait(&q->room_cv, &q->mu, &dl) == ETIMEDOUT) {
 			q->stalled = !has_room(q, len);
@@ -379,7 +381,7 @@ outq_push(struct outq *q, const void *data, size_t len)
 		q->st.peak = q->nrec;
 	/* Wake the writer only when it sleeps, or when the batch it lets
 	 * gather is complete: not for every record. */
-	if (q->waiting || (q->gathering && q->nrec >= batch(q)))
+	if (q->waiting || (q->gathering && batch_ready(q)))
 		pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;

@@ -75,8 +75,8 @@ struct outq *outq_new(size_t max_records, size_t max_bytes, outq_deliver_fn deli
 void outq_set_idle(struct outq *q, outq_idle_fn idle);
 /*
  * Records are delivered in batches: an idle writer, woken by a record,
- * lets up to OUTQ_BATCH records gather for at most OUTQ_GATHER_MS before it
- * delivers them, so that a burst of alerts costs one wake-up of the writer
+ * lets up to OUTQ_BATCH records (or half the byte bound) gather for at
+ * most OUTQ_GATHER_MS before it delivers them, so that a burst of alerts costs one wake-up of the writer
  * (and one flush of a file) per batch, not per alert.
  */
 #define OUTQ_BATCH 64

@@ -450,17 +450,27 @@ sink_spec_parse(const char *spec, struct sink_spec *o, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ files */
 
+/*
+ * The writer collects whole records in buf and writes them out when it
+ * has caught up (file_idle) or buf is full, so that a burst costs a write
+ * per buffer, not per alert, and a reader of the file (tail -f, a
+ * shipper) never sees a record cut in two.
+ */
+#define FILE_BUF (64u << 10)
+
 struct filesink {
 	FILE *f;
 	FILE *_Atomic next; /* opened by sink_reopen, taken by the writer */
 	int err; /* a write failed: reported once */
-	uint64_t unflushed; /* records written since the last flush */
+	uint64_t unflushed; /* records in buf */
+	size_t len;         /* bytes in buf */
+	char buf[FILE_BUF];
 	struct json j;
 };
 
-/* Writer thread: a write or flush failed.  The records written since
- * the last good flush may not have reached the file: they count as
- * dropped.  Reported once; later records fail at once. */
+/* Writer thread: a write or flush failed.  The records in buf may not
+ * have reached the file: they count as dropped.  Reported once; later
+ * records fail at once. */
 static void
 file_failed(struct sink *s, struct outq *q)
 {
@@ -469,11 +479,28 @@ file_failed(struct sink *s, struct outq *q)
 	if (fs->unflushed)
 		outq_note_lost(q, fs->unflushed);
 	fs->unflushed = 0;
+	fs->len = 0;
 	if (fs->err)
 		return;
 	fs->err = e;
 	fprintf(stderr, "sipwatch: %s output %s: %s\n", s->ops->kind,
 	    s->spec.target, strerror(fs->err));
+}
+
+/* Writer thread: writes out buf.  0, or -1 when that failed (the
+ * records in it count as dropped). */
+static int
+file_flush(struct sink *s, struct outq *q)
+{
+	struct filesink *fs = s->priv;
+	if (fs->len == 0 || fs->err)
+		return 0;
+	if (fwrite(fs->buf, 1, fs->len, fs->f) != fs->len || fflush(fs->f) != 0) {
+		file_failed(s, q);
+		return -1;
+	}
+	fs->unflushed = fs->len = 0;
+	return 0;
 }
 
 static int
@@ -561,40 +588,39 @@ file_deliver(void *ud, struct outq *q, const uint8_t *rec, size_t len,
 	FILE *nf = atomic_exchange(&fs->next, NULL);
 	if (nf) {
 		if (fs->f && fs->f != stdout) {
-			if (fflush(fs->f) != 0) {
+			if (file_flush(s, q) != 0)
 				outq_note_error(q);
-				file_failed(s, q);
-			}
 			fclose(fs->f);
 		}
 		fs->f = nf;
-		fs->unflushed = 0;
+		fs->unflushed = fs->len = 0;
 		fs->err = 0; /* a new file gets a new chance (disk freed) */
 	}
 	if (fs->err)
 		return OUTQ_FAILED;
-	/* Buffered: the writer flushes when it has caught up (file_idle),
-	 * so a reader of the file (tail -f, a shipper) sees each batch at
-	 * once, and a burst costs a write per buffer, not per alert. */
-	if (fwrite(rec, 1, len, fs->f) != len) {
-		file_failed(s, q);
+	if (fs->len + len > sizeof(fs->buf) && file_flush(s, q) != 0)
 		return OUTQ_FAILED;
+	if (len > sizeof(fs->buf)) {
+		/* A record larger than buf goes out on its own. */
+		if (fwrite(rec, 1, len, fs->f) != len || fflush(fs->f) != 0) {
+			file_failed(s, q);
+			return OUTQ_FAILED;
+		}
+		return OUTQ_SENT;
 	}
+	memcpy(fs->buf + fs->len, rec, len);
+	fs->len += len;
 	fs->unflushed++;
 	return OUTQ_SENT;
 }
 
-/* Writer thread: the queue ran dry; what is buffered goes out. */
+/* Writer thread: the queue ran dry; what is collected goes out. */
 static void
 file_idle(void *ud, struct outq *q)
 {
 	struct sink *s = ud;
-	struct filesink *fs = s->priv;
-	if (fs->unflushed && !fs->err && fflush(fs->f) != 0) {
+	if (file_flush(s, q) != 0)
 		outq_note_error(q);
-		file_failed(s, q);
-	}
-	fs->unflushed = 0;
 }
 
 static int

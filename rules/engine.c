@@ -39,7 +39,7 @@
 #include "rules/litscan.h"
 #include "rules/mix64.h"
 
-#define KEY_MAX 128   /* key text kept per entry, NUL included */
+#define KEY_MAX 128   /* a key's text, NUL included (rendered for alerts) */
 #define WIN_SLOTS 16
 #define MSG_MAX 640
 #define EXCERPT 96    /* bytes of packet text quoted in a message */
@@ -438,6 +438,8 @@ struct rkey {
 	char txt[KEY_MAX];    /* K_TEXT */
 };
 
+/* k->txt holds the key's text, written by b (every caller builds it in
+ * place); the key becomes its hash. */
 static void
 key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b)
 {
@@ -447,14 +449,7 @@ key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b
 	k->k.kind = K_TEXT;
 	k->k.ver = 0;
 	k->k.tag = tag;
-	if (b->p != k->txt) {
-		size_t n = b->n < KEY_MAX - 1 ? b->n : KEY_MAX - 1;
-		memcpy(k->txt, b->p, n);
-		k->txt[n] = '\0';
-		k->n = n;
-	} else {
-		k->n = b->n;
-	}
+	k->n = b->n;
 }
 
 static void

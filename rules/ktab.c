@@ -189,7 +189,7 @@ reindex(struct ktab *t, uint32_t *b, uint32_t nb)
 
 /*
  * Makes room in the index for one more entry: doubles it when it would be
- * more than half full (a failure only makes probes longer), and rebuilds
+ * more than 5/8 full (a failure only makes probes longer), and rebuilds
  * it when tombstones fill it.  -1 when it cannot take one more entry and
  * still keep an empty bucket.
  */

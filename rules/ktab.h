@@ -7,8 +7,9 @@
  * in chunks of KTAB_CHUNK records and linked by 32-bit record numbers, so
  * an entry costs its own bytes and nothing more: no malloc per entry, no
  * pointers in the links, and a released record is reused by the next
- * insertion.  Memory grows with the entries actually held (chunks and
- * buckets are added as the count grows), never beyond what the cap needs.
+ * insertion.  Memory grows with the entries held (chunks and buckets are
+ * added as the count grows; they stay at their high-water mark), never
+ * beyond what the cap needs.
  * Keys are 20-byte values hashed with a per-process random seed.
  *
  * The tables are larger than the caches and are used in random order, so

@@ -66,9 +66,19 @@ Test(ktab, find_touch_evict_lru)
 	put(&t, 2, 20);
 	put(&t, 3, 30);
 	cr_expect_null(get(&t, 4));
-	struct ktab_key k4 = key(4);
-	k4.tag = 1;
-	cr_expect_null(ktab_find(&t, &k4), "every key byte counts");
+	/* Keys that differ from a present one in a single field only. */
+	struct ktab_key k1 = key(1);
+	k1.tag = 1;
+	cr_expect_null(ktab_find(&t, &k1), "the tag counts");
+	k1 = key(1);
+	k1.kind ^= 1;
+	cr_expect_null(ktab_find(&t, &k1), "the kind counts");
+	k1 = key(1);
+	k1.ver ^= 1;
+	cr_expect_null(ktab_find(&t, &k1), "the version counts");
+	k1 = key(1);
+	k1.id[15] ^= 1;
+	cr_expect_null(ktab_find(&t, &k1), "the last id byte counts");
 	ktab_touch(&t, &get(&t, 1)->n, 40); /* 2 is now the oldest */
 	put(&t, 4, 50);
 	cr_expect_eq(l.released[KTAB_EVICTED], 1);

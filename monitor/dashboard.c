@@ -32,8 +32,9 @@
 #define ALERT_QUEUE 4096   /* alerts waiting for the UI; more are dropped */
 #define TOPN_COUNTERS 64   /* space-saving counters per top-talker list */
 #define UNKNOWN_SET 256    /* sources remembered as unknown (FIFO) */
-/* Alerts copied for the UI per publish interval: the list keeps this
- * many (the newest), so more would only push each other out of it. */
+/* Alerts copied for the UI per publish interval (the first ones; later
+ * ones count as UI drops): the list keeps no more than this many, so more
+ * would only push each other out of it. */
 #define PEND_MAX UI_LIST_MAX
 _Static_assert(PEND_MAX <= ALERT_QUEUE, "pending alerts fit the queue");
 #define SRC_KEY_MAX 17     /* a source address as a top-talker key */

@@ -845,8 +845,9 @@ main(int argc, char **argv)
 			break;
 		case 'B':
 			lo.buffer_mib = atoi(optarg);
-			if (lo.buffer_mib < 1 || lo.buffer_mib > 4096) {
-				fprintf(stderr, "sipwatch: -B wants 1..4096 (MiB)\n");
+			/* pcap_set_buffer_size() takes bytes as an int. */
+			if (lo.buffer_mib < 1 || lo.buffer_mib > 2047) {
+				fprintf(stderr, "sipwatch: -B wants 1..2047 (MiB)\n");
 				return EXIT_SETUP;
 			}
 			break;

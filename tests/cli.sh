@@ -33,6 +33,7 @@ expect_exit 1 'bad filter expression' -- -r pcaps/udp-basic.pcap 'udp port'
 expect_exit 1 'nosuchif0' -- -i nosuchif0
 expect_exit 1 'no input' --
 expect_exit 1 'unknown limit' -- -r pcaps/udp-basic.pcap --limit nosuch=1
+expect_exit 1 'B wants 1\.\.2047' -- -i lo -B 2048
 
 # An unsupported link type is named (147 = USER0).
 python3 - "$tmp/user0.pcap" <<'PY'

@@ -221,10 +221,10 @@ for mix in $MIXES; do
 	F=$DIR/$mix-$count.pcap
 	gen "$mix" "$count" "$F"
 
-	if ! "$SW" -r "$F" --no-ui --stats="$TMP/stats.json" >/dev/null 2>"$TMP/err"; then
+	"$SW" -r "$F" --no-ui --stats="$TMP/stats.json" >/dev/null 2>"$TMP/err" || {
 		log "$SW -r $F exited with status $?: $(tail -n 3 "$TMP/err" | tr '\n' ' ')"
 		failed
-	fi
+	}
 	MSGS=$(messages_of "$TMP/stats.json" 2>/dev/null || true)
 	if [ -z "$MSGS" ]; then
 		log "no sip.messages in sipwatch's --stats for $F; rates are per generated message"

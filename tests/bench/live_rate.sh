@@ -216,13 +216,14 @@ trial() {
 }
 
 # control RATE: the same replay captured by tcpdump --immediate-mode -w
-# /dev/null, with libpcap's default buffer like sipwatch's: when it loses
-# packets too, the limit is the machine and the kernel path, not sipwatch.
+# /dev/null, with sipwatch's default kernel buffer (-B 32768 KiB): when it
+# loses packets too, the limit is the machine and the kernel path, not
+# sipwatch.
 # Sets CONTROL.
 control() {
 	local pid='' got drop
 	CONTROL="tcpdump did not run"
-	start "$tmp/td.err" tcpdump --immediate-mode -n -i "$va" -w /dev/null || return
+	start "$tmp/td.err" tcpdump --immediate-mode -B 32768 -n -i "$va" -w /dev/null || return
 	replay "$1"
 	sleep 1
 	kill -INT "$pid" 2>/dev/null

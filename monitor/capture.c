@@ -75,7 +75,9 @@ set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 /*
  * Takes a regular file for the fast reader when its header is one the
  * reader handles; otherwise (or when the file cannot be opened a second
- * time) libpcap reads it all, so this never fails the open.
+ * time) libpcap reads it all, so this never fails the open.  Called after
+ * check_dlt(): the link types whose records libpcap rewrites (USB
+ * pseudo-headers) are refused before.
  */
 static void
 try_fast(struct capture *c, const char *path)
@@ -217,7 +219,6 @@ hand_over(struct capture *c)
 	uint64_t off = pcapread_offset(c->rd);
 	FILE *f = pcap_file(c->p);
 	pcapread_close(c->rd);
-	free(c->rd);
 	c->rd = NULL;
 	if (f == NULL || off > (uint64_t)LONG_MAX || fseek(f, (long)off, SEEK_SET) != 0) {
 		snprintf(c->err, sizeof(c->err), "cannot seek to offset %llu: %s",
@@ -250,7 +251,6 @@ capture_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
 			break;
 		}
 	}
-	c->err[0] = '\0';
 	return pcap_next_ex(c->p, h, data);
 }
 
@@ -265,10 +265,7 @@ capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
-	if (c->rd != NULL) {
-		pcapread_close(c->rd);
-		free(c->rd);
-	}
+	pcapread_close(c->rd);
 	if (c->has_prog)
 		pcap_freecode(&c->prog);
 	pcap_close(c->p);

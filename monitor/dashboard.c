@@ -755,7 +755,7 @@ publish(struct dash *d, int state)
 	d->shared.n += n;
 	pthread_mutex_unlock(&d->mu);
 	for (size_t i = n; i < d->pend.n; i++) {
-		ui_alert_free(d->pend.a[i]);
+		free(d->pend.a[i]); /* ours, whole (make_alert): no need to recycle */
 		d->ui_drops++;
 	}
 	d->pend.n = 0;

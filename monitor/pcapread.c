@@ -95,8 +95,8 @@ refill(struct pcapread *r)
 	r->base += r->off;
 	r->have = left;
 	r->off = 0;
-	ssize_t n = read_full(r->fd, r->buf + left, r->cap - left < PCAPREAD_CHUNK ?
-	    r->cap - left : PCAPREAD_CHUNK);
+	/* left is less than one record: a whole chunk fits after it. */
+	ssize_t n = read_full(r->fd, r->buf + left, PCAPREAD_CHUNK);
 	if (n < 0)
 		return -1;
 	if (n == 0) {
@@ -150,9 +150,9 @@ pcapread_offset(const struct pcapread *r)
 void
 pcapread_close(struct pcapread *r)
 {
-	if (r->buf == NULL)
+	if (r == NULL)
 		return;
 	free(r->buf);
-	r->buf = NULL;
 	close(r->fd);
+	free(r);
 }

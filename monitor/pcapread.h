@@ -34,7 +34,6 @@ struct pcapread {
 	size_t off;      /* next record in buf */
 	uint64_t base;   /* file offset of buf[0] */
 	uint32_t snap;   /* the snapshot length libpcap uses */
-	int swapped;     /* fields in the other byte order */
 	int nsec;        /* nanosecond time stamps, given as microseconds */
 	int eof;
 	struct pcap_pkthdr h;
@@ -60,7 +59,8 @@ enum pcapread_status pcapread_next(struct pcapread *r, struct pcap_pkthdr **h,
     const u_char **data);
 /* File offset of the next record not yet handed out. */
 uint64_t pcapread_offset(const struct pcapread *r);
-/* Closes the descriptor and frees the buffer. */
+/* Closes the descriptor and frees the buffer and r (from a 1 return of
+ * pcapread_open on a calloc'd r). */
 void pcapread_close(struct pcapread *r);
 
 #endif

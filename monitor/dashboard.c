@@ -21,6 +21,7 @@
 #include "monitor/alerts.h"
 #include "monitor/outq.h"
 #include "monitor/stats.h"
+#include "parsers/decap.h"
 #include "rules/config.h"
 #include "ui/snap.h"
 #include "ui/topn.h"
@@ -305,15 +306,7 @@ addr_text(char *dst, size_t cap, int ipver, const uint8_t *a)
 			snprintf(dst, cap, "?");
 		return;
 	}
-	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
-		if (v >= 100)
-			*dst++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*dst++ = (char)('0' + v / 10 % 10);
-		*dst++ = (char)('0' + v % 10);
-		*dst++ = i < 3 ? '.' : '\0';
-	}
+	ip4_text(dst, a); /* cap >= INET_ADDRSTRLEN (16) */
 }
 
 static void

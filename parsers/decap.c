@@ -747,3 +747,21 @@ decap_tunnel(const struct decap_ip *ipi, const uint8_t **inner,
 		return DECAP_NOT_TUNNEL;
 	}
 }
+
+size_t
+ip4_text(char out[16], const uint8_t a[4])
+{
+	char *p = out;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return (size_t)(p - out);
+}

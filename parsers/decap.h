@@ -117,4 +117,9 @@ int decap_ip6_skip_ext(uint8_t nh, const uint8_t *buf, size_t len,
 int decap_tunnel(const struct decap_ip *ipi, const uint8_t **inner,
     size_t *inner_len, uint32_t *encap);
 
+/* An IPv4 address in dotted decimal, as inet_ntop() writes it, without
+ * its sprintf (alerts and the dashboard format one per row).  Returns the
+ * length (7..15); out is NUL-terminated. */
+size_t ip4_text(char out[16], const uint8_t a[4]);
+
 #endif

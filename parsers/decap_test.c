@@ -2,6 +2,7 @@
  * frames, each placed against a guard page. */
 #include <criterion/criterion.h>
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "decap.h"
@@ -1003,4 +1004,18 @@ Test(decap_tunnel, inner_length_fields)
 	cr_assert_eq(inner_len_after_patch(t_gtp, 14 + 20 + 8 + 2, 5), ip4_len - 5);
 	cr_assert_eq(inner_len_after_patch(t_vxlan, 14 + 20 + 4, 0), ip4_len);
 	cr_assert_eq(inner_len_after_patch(t_vxlan, 14 + 20 + 4, 3), ip4_len - 3);
+}
+
+/* ip4_text writes what inet_ntop() writes, for every value of each byte
+ * position (the others varied too). */
+Test(ip4_text, as_inet_ntop)
+{
+	for (unsigned i = 0; i < 65536; i++) {
+		uint8_t a[4] = { (uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i * 7), (uint8_t)(i >> 3) };
+		char got[16], want[16];
+		size_t n = ip4_text(got, a);
+		cr_assert_not_null(inet_ntop(AF_INET, a, want, sizeof(want)));
+		cr_assert_str_eq(got, want);
+		cr_assert_eq(n, strlen(want));
+	}
 }

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "parsers/decap.h"
 #include "parsers/sdp.h"
 #include "parsers/sip_values.h"
 #include "rules/flowtab.h"
@@ -207,6 +208,10 @@ excerpt(char *buf, size_t cap, struct span s)
 static const char *
 addr_str(char buf[INET6_ADDRSTRLEN], int ver, const uint8_t *a)
 {
+	if (ver != 6) {
+		ip4_text(buf, a);
+		return buf;
+	}
 	if (inet_ntop(ver == 6 ? AF_INET6 : AF_INET, a, buf, INET6_ADDRSTRLEN) == NULL)
 		snprintf(buf, INET6_ADDRSTRLEN, "?");
 	return buf;
@@ -499,18 +504,8 @@ key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
 static void
 sb_ip4(struct sb *b, const uint8_t *a)
 {
-	char t[16], *p = t;
-	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
-		if (i)
-			*p++ = '.';
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-	}
-	*p = '\0';
+	char t[16];
+	ip4_text(t, a);
 	sb_cat(b, t);
 }
 

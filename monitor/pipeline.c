@@ -181,15 +181,11 @@ pipe_udp_payload(struct pipeline *p, const struct pkt_meta *m,
 	struct sip_msg msg;
 	const char *b = (const char *)data;
 
-	if (len == 0 || all_crlf(data, len))
+	/* sip_sniff() first: it reads one line, so junk sent to a SIP port
+	 * costs little; sip_parse() would look for a start line further. */
+	if (len == 0 || all_crlf(data, len) || !sip_sniff(b, len))
 		return;
-	/* SIP_PARSE_SNIFF: a datagram counts as SIP only when sip_sniff()
-	 * takes it, which a parsed start line usually proves without a
-	 * second scan. */
-	int r = sip_parse(b, len, &msg, hdrs, SIP_MAX_HEADERS, &p->cfg.sip,
-	    SIP_PARSE_SNIFF);
-	if (r == SIP_NOT_SIP)
-		return;
+	int r = sip_parse(b, len, &msg, hdrs, SIP_MAX_HEADERS, &p->cfg.sip, 0);
 	if (r == -2) {
 		/* A datagram cut before the end of its headers (snaplen, or a
 		 * sender that lied): parse what there is, and say so. */

@@ -4,7 +4,8 @@
  *
  * Scanning for delimiters is most of the cost of parsing SIP, so these are
  * inline and do more than one byte per bound check.  Each reads only
- * [p, end) and returns a pointer in [p, end].
+ * [p, end) (the *_lo variants [lo, end), lo <= p) and returns a pointer
+ * in [p, end].
  */
 #ifndef SIPWATCH_SCAN_H
 #define SIPWATCH_SCAN_H
@@ -74,7 +75,7 @@ scan_to_cls(const char *p, const char *end, const uint8_t tab[256], unsigned m)
  * scan_byte(), scan_any2() and scan_any5(): the first byte in [p, end)
  * equal to one of 1, 2 or 5 given bytes, else end.  For constant bytes the compiler builds
  * the SSE2 comparands once.  Meant for runs in which the bytes sought are
- * rare (quoted strings, list elements); both go through scan_any().
+ * rare (quoted strings, list elements); all go through scan_any().
  */
 static inline int
 scan_is(char x, int n, char a, char b, char c, char d, char e)

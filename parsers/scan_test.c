@@ -145,8 +145,9 @@ Test(span, trim)
 }
 
 /*
- * A header whose name ends within a word of the end of the input takes the
- * copying path of the name lookup; the result is the same, in any case.
+ * Headers near the end of the input: those whose name ends within a word
+ * of it take the copying path of the name lookup, the others the word
+ * path; the result is the same either way, in any case.
  */
 Test(scan, header_name_at_input_end)
 {

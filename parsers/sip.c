@@ -897,40 +897,6 @@ check_header(struct sip_msg *m, unsigned id, struct span v, const struct sip_lim
 
 /* ---- the message ---- */
 
-/*
- * 1 when the start line that sip_parse() found in [start, lend), first
- * being the first byte after any CRLFs, shows that sip_sniff() of buf
- * returns 1; 0 when it does not settle it.  sip_sniff() reads the same
- * first line, up to its first CR or LF within SIP_SNIFF_WINDOW bytes, and
- * takes a status line "SIP/2.0 NNN" and a request line whose last word is
- * the version, with two words before it:
- * - a status line with no junk before it, a good version and a good code
- *   (which stops at a WSP or the line end) is one;
- * - so is such a request line: with no junk and no BAD_METHOD the method
- *   is a token word at the start of the line, ending at a WSP, and a
- *   Request-URI follows it (not EMPTY_RURI), as long as no CR ends the line
- *   early for sip_sniff().
- */
-HOT int
-sniff_settled(const struct sip_msg *m, const char *buf, const char *first,
-    const char *start, const char *lend)
-{
-	if (start != first || lend - buf > SIP_SNIFF_WINDOW ||
-	    (m->anomalies & (A(BAD_VERSION) | A(BAD_STATUS) | A(BAD_METHOD))) != 0)
-		return 0;
-	if (!m->is_request)
-		return 1;
-	return m->ruri.len != 0 && memchr(first, '\r', (size_t)(lend - first)) == NULL;
-}
-
-/* r, or SIP_NOT_SIP when SIP_PARSE_SNIFF is set and sip_sniff() does not
- * take buf: for the results of sip_parse() before it knows the start line. */
-static int
-unsniffed(int r, const char *buf, size_t len, unsigned flags)
-{
-	return (flags & SIP_PARSE_SNIFF) && !sip_sniff(buf, len) ? SIP_NOT_SIP : r;
-}
-
 int
 sip_parse(const char *buf, size_t len, struct sip_msg *msg,
     struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
@@ -951,7 +917,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	if (len > SIP_PARSE_MAX_INPUT)
 		len = SIP_PARSE_MAX_INPUT;
 	if (buf == NULL || len == 0)
-		return unsniffed(-2, buf, len, flags);
+		return -2;
 
 	const char *const end = buf + len;
 	const char *p = buf;
@@ -960,28 +926,26 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	while (p < end && (*p == '\r' || *p == '\n'))
 		p++;
 	if (p == end)
-		return unsniffed(stream ? -2 : -1, buf, len, flags);
+		return stream ? -2 : -1;
 
 	/* Find the start line: the first line, or after junk (see sip.h). */
 	const char *const first = p;
 	const char *start = NULL, *lend = NULL;
 	for (const char *line = first;; ) {
 		if (line - first >= SIP_JUNK_WINDOW)
-			return unsniffed(-1, buf, len, flags);
+			return -1;
 		if (line == end)
-			return unsniffed((stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1,
-			    buf, len, flags);
+			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
 		const char *lf = memchr(line, '\n', (size_t)(end - line));
 		if (lf == NULL) {
 			if (could_start(line, end))
-				return unsniffed(-2, buf, len, flags);
-			return unsniffed((stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1,
-			    buf, len, flags);
+				return -2;
+			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
 		}
 		const char *le = (lf > line && lf[-1] == '\r') ? lf - 1 : lf;
 		enum line_kind k = parse_start_line(msg, line, le, &start);
 		if (k == L_FOREIGN)
-			return unsniffed(-1, buf, len, flags);
+			return -1;
 		if (k == L_START) {
 			if (le == lf)
 				msg->anomalies |= A(BARE_LF);
@@ -992,9 +956,6 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		memset(msg, 0, offsetof(struct sip_msg, headers));
 		line = lf + 1;
 	}
-	if ((flags & SIP_PARSE_SNIFF) && !sniff_settled(msg, buf, first, start, lend) &&
-	    !sip_sniff(buf, len))
-		return SIP_NOT_SIP;
 	if (start != first)
 		msg->anomalies |= A(JUNK_BEFORE_START);
 	msg->skipped = (uint32_t)(start - buf);
@@ -1060,8 +1021,8 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 				msg->anomalies |= A(BAD_HEADER);
 				continue;
 			}
-			/* Rare (no known name before the first ':'): a call. */
-			id = (unsigned)sip_hdr_lookup(span_make(ls, ne));
+			/* A well-formed name here is [ls, ne) again, which
+			 * name_id() found unknown: id stays SIP_H_OTHER. */
 		}
 		struct span name = span_make(ls, ne);
 		struct span value = trim_lws(colon + 1, le);

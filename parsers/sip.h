@@ -166,11 +166,6 @@ struct sip_msg {
 
 /* Flags for sip_parse(). */
 #define SIP_PARSE_STREAM 0x1 /* TCP: body length from Content-Length */
-#define SIP_PARSE_SNIFF 0x2  /* SIP_NOT_SIP unless sip_sniff() takes it */
-
-/* What sip_parse() with SIP_PARSE_SNIFF returns for what sip_sniff()
- * does not take for SIP. */
-#define SIP_NOT_SIP (-3)
 
 /*
  * Parses one SIP message at the start of [buf, buf + len).
@@ -197,16 +192,9 @@ struct sip_msg {
  * hdrs and msg->num_headers the count.  Headers past capacity are skipped and
  * raise SIP_A_TOO_MANY_HEADERS.  lim may be NULL for the defaults.
  *
- * With SIP_PARSE_SNIFF, the result is SIP_NOT_SIP whenever sip_sniff(buf,
- * len) returns 0, and otherwise what it is without the flag: a caller that
- * sniffs every datagram before parsing it can leave the sniffing to the
- * parser, whose start line nearly always settles what sip_sniff() would
- * say without a second look at it.
- *
  * Returns the bytes consumed (> 0; including skipped bytes), -2 when more
- * bytes are needed (every strict prefix of a valid message returns -2), -1
- * when the input is not a SIP message, or SIP_NOT_SIP (-3, with
- * SIP_PARSE_SNIFF only).  *msg is reset on entry.
+ * bytes are needed (every strict prefix of a valid message returns -2), or
+ * -1 when the input is not a SIP message.  *msg is reset on entry.
  */
 int sip_parse(const char *buf, size_t len, struct sip_msg *msg,
     struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,

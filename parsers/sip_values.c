@@ -123,7 +123,7 @@ trim_span(const char *p, const char *end)
 	return span_make(p, end);
 }
 
-/* Trims LWS; unlike span_trim, safe on SPAN_NULL (no arithmetic on NULL).
+/* Trims LWS (as span_trim does, NULL span included).
  * Header values come trimmed already: two lookups tell. */
 static inline struct span
 trimmed(struct span s)

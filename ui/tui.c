@@ -358,7 +358,10 @@ draw_top_col(struct ui_tui *t, int y, int x, int w, int h, const char *name,
 	attroff(A_BOLD);
 	for (int i = 0; i + 1 < h && (unsigned)(off + i) < tl->n; i++) {
 		const struct ui_top_row *row = &tl->row[off + i];
-		int nw = snprintf(num, sizeof(num), "%llu", (unsigned long long)row->n);
+		/* A count that may include requests of keys the bounded
+		 * counters no longer track is an upper bound: "~". */
+		int nw = snprintf(num, sizeof(num), "%s%llu", row->err ? "~" : "",
+		    (unsigned long long)row->n);
 		int kw = w - nw - 3;
 		if (kw < 4)
 			continue;

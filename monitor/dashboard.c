@@ -7,10 +7,18 @@
  * the UI thread swaps `mid` with its own under the same mutex.  Alerts
  * go the same way as vectors of heap records.  The mutex is never held
  * for more than a swap or a short pointer copy, and never while drawing.
+ *
+ * Alert records (struct alert_rec): the capture thread allocates them
+ * (make_alert) and keeps them in `pend` until a publish moves them to
+ * `shared`; from there the UI thread owns them until ui_alert_free(),
+ * which hands them back in `gone` (recycle, any thread, under the mutex).
+ * At its next publish the capture thread takes them back (free_gone) into
+ * `pool`, its own, to be reused by make_alert, and frees those beyond
+ * POOL_MAX.  Only the capture thread mallocs or frees a record, except
+ * recycle() when `gone` is full.
  */
 #include "monitor/dashboard.h"
 
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,7 +29,7 @@
 #include "monitor/alerts.h"
 #include "monitor/outq.h"
 #include "monitor/stats.h"
-#include "parsers/decap.h"
+#include "monitor/uitext.h"
 #include "rules/config.h"
 #include "ui/snap.h"
 #include "ui/topn.h"
@@ -40,13 +48,40 @@
 _Static_assert(PEND_MAX <= ALERT_QUEUE, "pending alerts fit the queue");
 #define SRC_KEY_MAX 17     /* a source address as a top-talker key */
 #define GONE_MAX (2 * ALERT_QUEUE) /* alerts given back between publishes */
+/*
+ * Records kept for reuse.  A record of class c has room for a message of
+ * (c + 1) * REC_GRAIN bytes; a message takes the smallest pooled record
+ * that fits it (best fit, as malloc would), and a new record is sized to
+ * the grain.  In a steady stream of alerts the UI gives back about as
+ * many per publish interval as the capture makes (at most PEND_MAX),
+ * hence the bound.
+ */
+#define REC_GRAIN 256
+#define REC_CLASSES (UI_MSG_MAX / REC_GRAIN)
+_Static_assert(UI_MSG_MAX % REC_GRAIN == 0, "the largest class holds UI_MSG_MAX");
+_Static_assert(REC_CLASSES <= 32, "a bit of dash.pooled per class");
+#define POOL_MAX PEND_MAX
+_Static_assert(UI_MAX_RULES < 256, "rule_slot holds a row of rules");
 
 struct avec {
 	struct ui_alert **a;
 	size_t n;
 };
 
+struct alert_rec;
+
 struct dash {
+	/* Touched for every frame or request (dash_pace, dash_tick,
+	 * count_request): together in the first cache line (dash_new()
+	 * aligns it), so that a frame costs one line of this struct rather
+	 * than one per field. */
+	int64_t cur_sec;
+	struct timeval last_ts;
+	int have_ts;
+	int pace;  /* --replay=speed on a file */
+	unsigned ticks;
+	uint64_t requests;
+	struct ui_topn top_src, top_from, top_ruri;
 	struct dash_opts o;
 	char source[128];
 	/* counter sources */
@@ -57,30 +92,33 @@ struct dash {
 	pcap_t *const *live;
 	int nlive;
 	/* capture-side state */
-	struct ui_topn top_src, top_from, top_ruri;
 	/* alerts the UI gave back (recycle), under mu; and a spare array to
-	 * swap in while the capture thread frees them */
+	 * swap in while the capture thread takes them back */
 	struct ui_alert **gone, **gone_spare;
 	size_t ngone;
+	struct alert_rec *pool[REC_CLASSES]; /* free records by class (LIFO) */
+	uint32_t pooled;                     /* bit c: pool[c] not empty */
+	unsigned npool;
 	uint8_t unknown[UNKNOWN_SET][SRC_KEY_MAX]; /* src_key() form */
 	unsigned nunknown, unknown_next;
 	uint32_t ring_msgs[UI_RATE_SECS], ring_alerts[UI_RATE_SECS];
 	unsigned ring_n, ring_head; /* closed seconds */
-	int have_ts;
-	struct timeval first_ts, last_ts;
-	int64_t cur_sec;
-	uint64_t msgs_base, requests;
+	struct timeval first_ts;
+	uint64_t msgs_base;
 	uint32_t cur_alerts;
 	uint64_t alerts_total, by_sev[UI_NSEV], ui_drops, seq, aseq;
 	struct {
 		char name[40];
+		/* name as an alert's rule column (uitext_copy) */
+		char shown[sizeof(((struct ui_alert *)0)->rule)];
 		uint64_t n;
 	} rules[UI_MAX_RULES];
 	unsigned nrules;
+	/* A built-in rule's index in rules, plus 1 (0: not there yet): its
+	 * name is fixed by its id.  Custom rules are looked up by name. */
+	uint8_t rule_slot[R__COUNT];
 	struct avec pend;
-	unsigned ticks;
 	struct timespec last_pub;
-	int pace;  /* --replay=speed on a file */
 	int paced; /* pace_wall and pace_ts set */
 	struct timespec pace_wall;
 	struct timeval pace_ts;
@@ -95,6 +133,8 @@ struct dash {
 	int running;
 	atomic_int ending, quit, ui_over;
 };
+_Static_assert(offsetof(struct dash, requests) + sizeof(uint64_t) <= 64,
+    "the per-frame fields share a cache line");
 
 static volatile sig_atomic_t hup;
 
@@ -108,9 +148,13 @@ on_hup(int sig)
 struct dash *
 dash_new(const struct dash_opts *o, char *err, size_t errlen)
 {
-	struct dash *d = calloc(1, sizeof(*d));
-	if (d == NULL)
+	struct dash *d;
+	void *p;
+
+	/* Line-aligned, for the per-frame fields at its start. */
+	if (posix_memalign(&p, 64, sizeof(*d)) != 0)
 		goto oom;
+	d = memset(p, 0, sizeof(*d));
 	d->o = *o;
 	d->pace = !o->live && o->replay == DASH_REPLAY_SPEED;
 	snprintf(d->source, sizeof(d->source), "%s", o->source ? o->source : "");
@@ -118,10 +162,11 @@ dash_new(const struct dash_opts *o, char *err, size_t errlen)
 	pthread_mutex_init(&d->mu, NULL);
 	d->back = calloc(1, sizeof(*d->back));
 	d->mid = calloc(1, sizeof(*d->mid));
-	d->pend.a = calloc(ALERT_QUEUE, sizeof(*d->pend.a));
-	d->shared.a = calloc(ALERT_QUEUE, sizeof(*d->shared.a));
-	d->gone = calloc(GONE_MAX, sizeof(*d->gone));
-	d->gone_spare = calloc(GONE_MAX, sizeof(*d->gone_spare));
+	/* Vectors: only their first n entries are ever read. */
+	d->pend.a = malloc(ALERT_QUEUE * sizeof(*d->pend.a));
+	d->shared.a = malloc(ALERT_QUEUE * sizeof(*d->shared.a));
+	d->gone = malloc(GONE_MAX * sizeof(*d->gone));
+	d->gone_spare = malloc(GONE_MAX * sizeof(*d->gone_spare));
 	if (d->back == NULL || d->mid == NULL || d->pend.a == NULL || d->shared.a == NULL ||
 	    d->gone == NULL || d->gone_spare == NULL ||
 	    ui_topn_init(&d->top_src, TOPN_COUNTERS) != 0 ||
@@ -250,65 +295,6 @@ dash_quit_requested(const struct dash *d)
 
 /* ------------------------------------------------------------ capture side */
 
-/* Nonzero when one of the eight bytes of w is outside 0x20..0x7e (the
- * "haszero" family of bit tricks: exact, no false positives). */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-static uint64_t
-unprintable8(uint64_t w)
-{
-	return ((w - ONES * 0x20) & ~w & HIGHS) | (((w + ONES * 0x01) | w) & HIGHS);
-}
-
-/* Copies a span as printable ASCII (others become '?').  Runs for several
- * fields of every alert: whole words while they are printable. */
-static void
-copy_text(char *dst, size_t cap, const char *p, size_t n)
-{
-	size_t i = 0;
-
-	if (cap == 0)
-		return;
-	if (p == NULL)
-		n = 0;
-	if (n >= cap)
-		n = cap - 1;
-	for (; n - i >= 8; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		if (unprintable8(w))
-			break;
-		memcpy(dst + i, &w, 8);
-	}
-	if (i < n && n >= 8 && n - i < 8) {
-		/* The tail as the last (overlapping) word. */
-		uint64_t w;
-		memcpy(&w, p + n - 8, 8);
-		if (!unprintable8(w)) {
-			memcpy(dst + n - 8, &w, 8);
-			i = n;
-		}
-	}
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	dst[n] = '\0';
-}
-
-/* An address as inet_ntop() writes it; IPv4 (nearly every alert and
- * top-talker row) without its sprintf. */
-static void
-addr_text(char *dst, size_t cap, int ipver, const uint8_t *a)
-{
-	if (ipver == 6 || cap < INET_ADDRSTRLEN) {
-		if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, a, dst, (socklen_t)cap) == NULL)
-			snprintf(dst, cap, "?");
-		return;
-	}
-	ip4_text(dst, a); /* cap >= INET_ADDRSTRLEN (16) */
-}
-
 static void
 close_seconds(struct dash *d, int64_t sec)
 {
@@ -350,26 +336,14 @@ maybe_publish(struct dash *d)
 	}
 }
 
-void
-dash_pace(struct dash *d, const struct timeval *ts)
+/*
+ * --replay=speed: sleeps until packet time ts is due in wall time.  Out of
+ * line (noinline) so that dash_pace(), run for every frame, needs no stack
+ * frame of its own.
+ */
+static __attribute__((noinline)) void
+pace_wait(struct dash *d, const struct timeval *ts)
 {
-	if (d == NULL || ts == NULL)
-		return;
-	/* Every frame: the usual one is in the current second, in order. */
-	if (ts->tv_sec > d->cur_sec || !d->have_ts) {
-		if (!d->have_ts) {
-			d->have_ts = 1;
-			d->first_ts = *ts;
-			d->cur_sec = ts->tv_sec;
-			d->msgs_base = d->st ? d->st->sip_msgs : 0;
-		} else {
-			close_seconds(d, ts->tv_sec);
-		}
-	}
-	if (timercmp(ts, &d->last_ts, >))
-		d->last_ts = *ts;
-	if (!d->pace)
-		return;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!d->paced) {
@@ -396,6 +370,44 @@ dash_pace(struct dash *d, const struct timeval *ts)
 	}
 }
 
+static void
+note_ts(struct dash *d, const struct timeval *ts)
+{
+	if (timercmp(ts, &d->last_ts, >))
+		d->last_ts = *ts;
+}
+
+/* dash_pace() for a new second of packet time, the first packet, or
+ * --replay=speed. */
+static __attribute__((noinline)) void
+pace_slow(struct dash *d, const struct timeval *ts)
+{
+	if (!d->have_ts) {
+		d->have_ts = 1;
+		d->first_ts = *ts;
+		d->cur_sec = ts->tv_sec;
+		d->msgs_base = d->st ? d->st->sip_msgs : 0;
+	} else if (ts->tv_sec > d->cur_sec) {
+		close_seconds(d, ts->tv_sec);
+	}
+	note_ts(d, ts);
+	if (d->pace)
+		pace_wait(d, ts);
+}
+
+void
+dash_pace(struct dash *d, const struct timeval *ts)
+{
+	if (d == NULL || ts == NULL)
+		return;
+	/* Every frame: the usual one is in the current second, in order, and
+	 * needs no call. */
+	if (ts->tv_sec > d->cur_sec || !d->have_ts || d->pace)
+		pace_slow(d, ts);
+	else
+		note_ts(d, ts);
+}
+
 void
 dash_tick(struct dash *d, const struct timeval *ts)
 {
@@ -414,18 +426,22 @@ dash_tick(struct dash *d, const struct timeval *ts)
 static size_t
 src_key(uint8_t k[SRC_KEY_MAX], int ipver, const uint8_t *a)
 {
-	size_t n = ipver == 6 ? 16 : 4;
 	k[0] = (uint8_t)ipver;
-	memcpy(k + 1, a, n);
-	return n + 1;
+	/* Constant lengths: two plain moves, not a copy loop. */
+	if (ipver == 6) {
+		memcpy(k + 1, a, 16);
+		return 17;
+	}
+	memcpy(k + 1, a, 4);
+	return 5;
 }
 
-void
-dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
+/* dash_on_msg() for a request.  Out of line so that the other messages
+ * return at once, without this one's stack frame. */
+static __attribute__((noinline)) void
+count_request(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *sum)
 {
-	if (d == NULL || !msg->is_request)
-		return;
 	uint8_t k[SRC_KEY_MAX];
 	d->requests++;
 	ui_topn_add(&d->top_src, k, src_key(k, m->ipver, m->src));
@@ -435,9 +451,18 @@ dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
 		ui_topn_add(&d->top_ruri, msg->ruri.p, msg->ruri.len);
 }
 
+void
+dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
+    const struct sip_summary *sum)
+{
+	if (d != NULL && msg->is_request)
+		count_request(d, m, msg, sum);
+}
+
 /* What the UI thread needs to rebuild an alert's fields for the detail
  * view: the packet's addresses and the alert's key (the SIP message itself
- * is u->raw, parsed again there). */
+ * is u->raw, parsed again there).  The key is kept as the engine gave it
+ * (cut to fit): detail_text() makes it printable like every field. */
 struct alert_ctx {
 	struct rule_pkt pkt;
 	int has_pkt;
@@ -483,7 +508,7 @@ detail_text(const struct ui_alert *u)
 		if (f->is_num) {
 			obuf_printf(&b, "%-11s %llu\n", f->name, (unsigned long long)f->num);
 		} else {
-			copy_text(v, sizeof(v), f->s, f->len);
+			uitext_copy(v, sizeof(v), f->s, f->len);
 			obuf_printf(&b, "%-11s %s\n", f->name, v);
 		}
 	}
@@ -508,16 +533,72 @@ detail_text(const struct ui_alert *u)
  * view, on the UI thread.
  */
 struct alert_rec {
+	/* in the pool; first, on the line make_alert() writes first */
+	struct alert_rec *next;
+	unsigned cls; /* room for (cls + 1) * REC_GRAIN bytes */
 	struct ui_alert u;
 	struct alert_ctx c;
 	uint8_t raw[]; /* u.raw_len bytes of the message */
 };
 
+static unsigned
+rec_class(size_t n)
+{
+	return n ? (unsigned)((n - 1) / REC_GRAIN) : 0;
+}
+
+/* Capture thread: a record with room for n <= UI_MSG_MAX bytes. */
+static struct alert_rec *
+rec_get(struct dash *d, size_t n)
+{
+	unsigned cls = rec_class(n);
+	uint32_t fit = d->pooled >> cls;
+	struct alert_rec *r;
+
+	if (fit != 0) {
+		unsigned c = cls + (unsigned)__builtin_ctz(fit);
+		r = d->pool[c];
+		d->pool[c] = r->next;
+		/* A pooled record is cold: fetch the next one's link now, or
+		 * the next pop waits for memory. */
+		if (d->pool[c] != NULL)
+			__builtin_prefetch(d->pool[c], 1);
+		else
+			d->pooled &= ~(UINT32_C(1) << c);
+		d->npool--;
+		return r;
+	}
+	r = malloc(sizeof(*r) + (size_t)(cls + 1) * REC_GRAIN);
+	if (r != NULL)
+		r->cls = cls;
+	return r;
+}
+
+static struct alert_rec *
+rec_of(struct ui_alert *u)
+{
+	return (struct alert_rec *)(void *)((char *)u - offsetof(struct alert_rec, u));
+}
+
+/* Capture thread: keeps a record no longer in use, or frees it. */
+static void
+rec_put(struct dash *d, struct alert_rec *r)
+{
+	if (d->npool >= POOL_MAX) {
+		free(r);
+		return;
+	}
+	r->next = d->pool[r->cls];
+	d->pool[r->cls] = r;
+	d->pooled |= UINT32_C(1) << r->cls;
+	d->npool++;
+}
+
 /*
  * Any thread, for ui_alert_free(): alerts the UI is done with wait here
- * for the capture thread, which allocated them, to free them at its next
- * publish (free_gone).  Should the capture thread fall that far behind,
- * the alert is freed at once.
+ * for the capture thread, which allocated them, to take them back at its
+ * next publish (free_gone).  Should the capture thread fall that far
+ * behind, the alert is freed at once.
  */
 static void
 recycle(struct ui_alert *u, void *ud)
@@ -529,10 +610,11 @@ recycle(struct ui_alert *u, void *ud)
 		u = NULL;
 	}
 	pthread_mutex_unlock(&d->mu);
-	free(u);
+	if (u != NULL)
+		free(rec_of(u));
 }
 
-/* Capture thread: frees the alerts the UI gave back. */
+/* Capture thread: takes back the alerts the UI gave back. */
 static void
 free_gone(struct dash *d)
 {
@@ -546,17 +628,23 @@ free_gone(struct dash *d)
 	d->gone_spare = g;
 	d->ngone = 0;
 	pthread_mutex_unlock(&d->mu);
-	for (size_t i = 0; i < n; i++)
-		free(g[i]);
+	/* The records are cold (the UI had them last): ask for a few ahead
+	 * so that their misses overlap. */
+	for (size_t i = 0; i < n; i++) {
+		if (i + 8 < n)
+			__builtin_prefetch(rec_of(g[i + 8]), 1);
+		rec_put(d, rec_of(g[i]));
+	}
 }
 
+/* row: the alert's row in the counts by rule (rule_row()). */
 static struct ui_alert *
-make_alert(struct dash *d, const struct rule_alert *a)
+make_alert(struct dash *d, const struct rule_alert *a, unsigned row)
 {
 	size_t n = a->msg ? a->msg->raw.len : 0;
 	if (n > UI_MSG_MAX)
 		n = UI_MSG_MAX;
-	struct alert_rec *r = malloc(sizeof(*r) + n);
+	struct alert_rec *r = rec_get(d, n);
 	if (r == NULL)
 		return NULL;
 	struct ui_alert *u = &r->u;
@@ -566,28 +654,38 @@ make_alert(struct dash *d, const struct rule_alert *a)
 	u->ts = a->ts;
 	u->sev = a->severity;
 	u->count = a->count;
-	copy_text(u->rule, sizeof(u->rule), a->rule, strlen(a->rule));
-	copy_text(u->message, sizeof(u->message), a->message, a->message ? strlen(a->message) : 0);
+	/* A row holds a name equal to the alert's as far as the column
+	 * goes (rule_row()), already made printable. */
+	if (row < d->nrules)
+		memcpy(u->rule, d->rules[row].shown, sizeof(u->rule));
+	else
+		uitext_copy(u->rule, sizeof(u->rule), a->rule, strlen(a->rule));
+	uitext_copy(u->message, sizeof(u->message), a->message, a->message ? strlen(a->message) : 0);
 	c->rule_id = a->rule_id;
 	c->has_pkt = a->pkt != NULL;
 	if (a->pkt) {
 		c->pkt = *a->pkt;
 		c->pkt.raw = NULL; /* the frame is gone after this call */
-		addr_text(u->src, sizeof(u->src), a->pkt->ipver, a->pkt->src);
+		uitext_addr(u->src, sizeof(u->src), a->pkt->ipver, a->pkt->src);
 	} else {
 		/* End-of-input alerts have no packet: their key (what was
 		 * counted, usually the source) stands in. */
-		copy_text(u->src, sizeof(u->src), a->key ? a->key : "-",
+		uitext_copy(u->src, sizeof(u->src), a->key ? a->key : "-",
 		    strlen(a->key ? a->key : "-"));
 	}
 	c->has_key = a->key != NULL;
-	if (a->key)
-		copy_text(c->key, sizeof(c->key), a->key, strlen(a->key));
+	if (a->key) {
+		size_t kn = strlen(a->key);
+		if (kn >= sizeof(c->key))
+			kn = sizeof(c->key) - 1;
+		memcpy(c->key, a->key, kn);
+		c->key[kn] = '\0';
+	}
 	u->from[0] = u->ruri[0] = '\0';
 	if (a->sum && a->sum->has_from)
-		copy_text(u->from, sizeof(u->from), a->sum->from.uri_tok.p, a->sum->from.uri_tok.len);
+		uitext_copy(u->from, sizeof(u->from), a->sum->from.uri_tok.p, a->sum->from.uri_tok.len);
 	if (a->msg && a->msg->is_request)
-		copy_text(u->ruri, sizeof(u->ruri), a->msg->ruri.p, a->msg->ruri.len);
+		uitext_copy(u->ruri, sizeof(u->ruri), a->msg->ruri.p, a->msg->ruri.len);
 	u->detail = NULL;
 	u->detail_len = 0;
 	u->raw = NULL;
@@ -606,6 +704,32 @@ make_alert(struct dash *d, const struct rule_alert *a)
 	return u;
 }
 
+/* The alert's row in the counts by rule, or UI_MAX_RULES when they are
+ * full.  Built-in rules by id; the name loop once per built-in rule and
+ * for custom rules. */
+static unsigned
+rule_row(struct dash *d, const struct rule_alert *a)
+{
+	int builtin = a->rule_id >= 0 && a->rule_id < R__COUNT;
+	unsigned i;
+
+	if (builtin && d->rule_slot[a->rule_id] != 0)
+		return d->rule_slot[a->rule_id] - 1u;
+	for (i = 0; i < d->nrules; i++)
+		if (strcmp(d->rules[i].name, a->rule) == 0)
+			break;
+	if (i == d->nrules) {
+		if (d->nrules == UI_MAX_RULES)
+			return UI_MAX_RULES;
+		snprintf(d->rules[i].name, sizeof(d->rules[i].name), "%s", a->rule);
+		uitext_copy(d->rules[i].shown, sizeof(d->rules[i].shown), a->rule, strlen(a->rule));
+		d->nrules++;
+	}
+	if (builtin)
+		d->rule_slot[a->rule_id] = (uint8_t)(i + 1);
+	return i;
+}
+
 void
 dash_on_alert(struct dash *d, const struct rule_alert *a)
 {
@@ -615,12 +739,7 @@ dash_on_alert(struct dash *d, const struct rule_alert *a)
 	d->cur_alerts++;
 	if (a->severity >= 0 && a->severity < UI_NSEV)
 		d->by_sev[a->severity]++;
-	unsigned i;
-	for (i = 0; i < d->nrules; i++)
-		if (strcmp(d->rules[i].name, a->rule) == 0)
-			break;
-	if (i == d->nrules && d->nrules < UI_MAX_RULES)
-		snprintf(d->rules[d->nrules++].name, sizeof(d->rules[0].name), "%s", a->rule);
+	unsigned i = rule_row(d, a);
 	if (i < d->nrules)
 		d->rules[i].n++;
 	if (a->rule_id == R_UNKNOWN_SOURCE && a->pkt) {
@@ -633,7 +752,7 @@ dash_on_alert(struct dash *d, const struct rule_alert *a)
 	}
 	if (!d->running)
 		return;
-	struct ui_alert *u = d->pend.n < PEND_MAX ? make_alert(d, a) : NULL;
+	struct ui_alert *u = d->pend.n < PEND_MAX ? make_alert(d, a, i) : NULL;
 	if (u == NULL) {
 		d->ui_drops++;
 		return;
@@ -652,14 +771,14 @@ fill_top(struct dash *d, const struct ui_topn *t, struct ui_top_list *out, int a
 		r->err = e[i]->err;
 		r->marked = 0;
 		if (addr && (e[i]->len == 5 || e[i]->len == 17)) {
-			addr_text(r->key, sizeof(r->key), e[i]->key[0], e[i]->key + 1);
+			uitext_addr(r->key, sizeof(r->key), e[i]->key[0], e[i]->key + 1);
 			for (unsigned k = 0; k < d->nunknown; k++)
 				if (memcmp(d->unknown[k], e[i]->key, e[i]->len) == 0) {
 					r->marked = 1;
 					break;
 				}
 		} else {
-			copy_text(r->key, sizeof(r->key), (const char *)e[i]->key, e[i]->len);
+			uitext_copy(r->key, sizeof(r->key), (const char *)e[i]->key, e[i]->len);
 		}
 	}
 }
@@ -748,7 +867,7 @@ publish(struct dash *d, int state)
 	d->shared.n += n;
 	pthread_mutex_unlock(&d->mu);
 	for (size_t i = n; i < d->pend.n; i++) {
-		free(d->pend.a[i]); /* ours, whole (make_alert): no need to recycle */
+		rec_put(d, rec_of(d->pend.a[i])); /* never given to the UI */
 		d->ui_drops++;
 	}
 	d->pend.n = 0;
@@ -789,6 +908,12 @@ dash_free(struct dash *d)
 		free_gone(d);
 	free(d->gone);
 	free(d->gone_spare);
+	for (unsigned c = 0; c < REC_CLASSES; c++)
+		while (d->pool[c] != NULL) {
+			struct alert_rec *r = d->pool[c];
+			d->pool[c] = r->next;
+			free(r);
+		}
 	free(d->pend.a);
 	free(d->shared.a);
 	free(d->back);

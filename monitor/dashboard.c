@@ -108,7 +108,9 @@ struct dash {
 	uint32_t cur_alerts;
 	uint64_t alerts_total, by_sev[UI_NSEV], ui_drops, seq, aseq;
 	struct {
-		char name[40];
+		/* the whole name: rows are found by it (custom rule names
+		 * are up to RULE_NAME_MAX bytes, longer than the snapshot's) */
+		char name[RULE_NAME_MAX + 1];
 		/* name as an alert's rule column (uitext_copy) */
 		char shown[sizeof(((struct ui_alert *)0)->rule)];
 		uint64_t n;
@@ -842,7 +844,10 @@ publish(struct dash *d, int state)
 	memcpy(s->by_sev, d->by_sev, sizeof(s->by_sev));
 	s->nrules = d->nrules;
 	for (unsigned i = 0; i < d->nrules; i++) {
-		memcpy(s->rules[i].name, d->rules[i].name, sizeof(s->rules[i].name));
+		/* cut to the snapshot's column, still NUL-terminated */
+		size_t nl = strnlen(d->rules[i].name, sizeof(s->rules[i].name) - 1);
+		memcpy(s->rules[i].name, d->rules[i].name, nl);
+		s->rules[i].name[nl] = '\0';
 		s->rules[i].n = d->rules[i].n;
 		s->rules[i].sev = -1;
 	}

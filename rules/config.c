@@ -28,7 +28,6 @@
 #define CFG_MAX_CUSTOM 1024
 #define CFG_MAX_USERS 4096
 #define CFG_MAX_PATTERNS 1024
-#define CFG_MAX_NAME 64
 #define CFG_MAX_DOMAIN 253 /* RFC 1035 */
 #define CFG_MAX_USER 256
 #define CFG_SHOW 64 /* bytes of a value quoted in a message */
@@ -623,7 +622,7 @@ name_ok(const char *s)
 {
 	size_t len = strlen(s);
 
-	return len > 0 && len <= CFG_MAX_NAME &&
+	return len > 0 && len <= RULE_NAME_MAX &&
 	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	        "0123456789_.-") == len;
 }
@@ -991,7 +990,7 @@ header_ok(const char *s)
 	size_t len = strlen(s);
 
 	/* RFC 3261 25.1: a header name is a token. */
-	return len > 0 && len <= CFG_MAX_NAME &&
+	return len > 0 && len <= RULE_NAME_MAX &&
 	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	        "0123456789-.!%*_+`'~") == len;
 }

@@ -90,8 +90,10 @@ struct user_allow {
 
 enum custom_target { CUSTOM_HEADER, CUSTOM_REQUEST_LINE, CUSTOM_BODY };
 
+#define RULE_NAME_MAX 64 /* bytes of a custom rule's (or network's) name */
+
 struct custom_def {
-	char *name;             /* the alert's rule name */
+	char *name;             /* the alert's rule name, 1..RULE_NAME_MAX bytes */
 	int target;             /* enum custom_target */
 	char *header;           /* CUSTOM_HEADER: header name (any header) */
 	struct pattern *re;

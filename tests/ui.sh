@@ -156,6 +156,27 @@ if grep -Eq "sip:[0-9]+@127\.0\.0\.42 +[0-9]" "$tmp/pane"; then
 else ok; fi
 keys q y
 
+# ---- a custom rule's name longer than the snapshot's column (40 bytes):
+# one row with every alert counted, not a row per alert
+cat >"$tmp/long.yaml" <<'EOF'
+custom:
+  - name: a-custom-rule-whose-name-is-longer-than-forty-characters
+    header: Subject
+    pcre: 'Performance Test'
+    suppress: 1ms
+EOF
+run long -r pcaps/sipp-invite-flood.pcap -c "$tmp/long.yaml"
+check "finished state" "finished"
+want=$(grep -c '"rule": *"a-custom-rule-whose-name-is-longer-than-forty-characters"' "$tmp/long.json")
+rows=$(grep -Ec "a-custom-rule-whose-name-is[^ ]* +[0-9]+ *$" "$tmp/pane")
+if [ "$want" -gt 1 ] && [ "$rows" = 1 ] &&
+    grep -Eq "a-custom-rule-whose-name-is[^ ]* +$want *$" "$tmp/pane"; then
+	ok
+else
+	bad "long rule name: $rows rows, want 1 counting $want:"; cat "$tmp/pane"
+fi
+keys q y
+
 # ---- SIGTERM restores the terminal and flushes; the terminal going away ends it
 run term -r pcaps/demo.pcap
 check "finished state" "finished"

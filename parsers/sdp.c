@@ -47,7 +47,7 @@ static const uint8_t blank[256] = { [' '] = 1, ['\t'] = 1 };
 
 /* Next SP/HTAB-separated field of an SDP line (RFC 4566 section 5: one SP;
  * more are tolerated). */
-static struct span
+HOT struct span
 next_field(const char **pp, const char *end)
 {
 	const char *p = *pp, *s;
@@ -430,7 +430,9 @@ find_sdp(struct span ct, struct span body, unsigned depth, struct span *out)
 		}
 		return -1;
 	}
-	if (span_ieq(type, "application/sdp")) {
+	/* Nearly always in lower case, compared so in two loads first. */
+	if ((type.len == 15 && memcmp(type.p, "application/sdp", 15) == 0) ||
+	    span_ieq(type, "application/sdp")) {
 		*out = body;
 		return 0;
 	}

@@ -313,6 +313,7 @@ static const struct find_case find_cases[] = {
 	{ "", "hello", -1, NULL, "no Content-Type, not SDP" },
 	{ "text/plain", SDP_A, -1, NULL, "other type" },
 	{ "application/sdpx", SDP_A, -1, NULL, "type prefix only" },
+	{ "application/sdq", SDP_A, -1, NULL, "other type of the same length" },
 	{ "multipart/mixed;boundary=7a9cbec02ceef655",
 	  "--7a9cbec02ceef655\r\n"
 	  "Content-Type: text/plain\r\n"

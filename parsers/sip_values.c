@@ -62,6 +62,62 @@ skip_cls(const char *p, const char *end, unsigned cls)
 	return scan_cls(p, end, cmap, cls);
 }
 
+#ifdef __SSE2__
+/* Bit i set when byte i of the 16 at p is not in C_HOST, [-.0-9A-Z_a-z]:
+ * three unsigned range checks (x - lo <= hi - lo, as min(x - lo, hi - lo)
+ * == x - lo) and a compare.  OR 0x20 maps only 'A'..'Z' into 'a'..'z'. */
+static inline unsigned
+nonhost16(const char *p)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	const __m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+	    _mm_set1_epi8('a'));
+	const __m128i h = _mm_sub_epi8(v, _mm_set1_epi8('-')); /* '-' '.' */
+	__m128i ok = _mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+	    _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l));
+	ok = _mm_or_si128(ok, _mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_min_epu8(h, _mm_set1_epi8(1)), h),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+	return ~(unsigned)_mm_movemask_epi8(ok) & 0xffff;
+}
+#endif
+
+/*
+ * The C_HOST runs of a URI (user, then host: "3424@192.168.0.4") mostly
+ * lie within 16 bytes.  One classification of those 16 (nonhost16())
+ * ends both runs; a byte-at-a-time scan costs more than that for each.
+ * w is where the window starts (NULL before the first), bits its
+ * non-host bytes.
+ */
+struct hostwin {
+	const char *w;
+	unsigned bits;
+};
+
+/* skip_cls(p, end, C_HOST), p at or after the p of the last call. */
+HOT const char *
+host_end(struct hostwin *hw, const char *p, const char *end)
+{
+#ifdef __SSE2__
+	if (hw->w == NULL || p - hw->w >= 16) {
+		if (end - p < 16)
+			return skip_cls(p, end, C_HOST);
+		hw->w = p;
+		hw->bits = nonhost16(p);
+	}
+	const unsigned b = hw->bits >> (p - hw->w);
+	if (b != 0)
+		return p + __builtin_ctz(b);
+	/* [p, w + 16) is all C_HOST. */
+	return skip_cls(hw->w + 16, end, C_HOST);
+#else
+	(void)hw;
+	return skip_cls(p, end, C_HOST);
+#endif
+}
+
 /* Where parameter lists stop (item_next): a bit per separator. */
 enum { S_SEMI = 0x01, S_COMMA = 0x02, S_EQ = 0x04, S_LWS = 0x08 };
 static const uint8_t stops[256] = {
@@ -77,8 +133,9 @@ sep_bit(char sep)
 }
 
 /* 1 if the w bytes (2, 4 or 8) at p, each ORed with 0x20, are those at
- * lit. */
-static inline int
+ * lit.  This and ieq_letters() are inline wherever called, so that w is a
+ * constant there and the copies are single loads. */
+HOT int
 ieq_word(const char *p, const char *lit, size_t w)
 {
 	uint64_t a = 0, b = 0;
@@ -92,7 +149,7 @@ ieq_word(const char *p, const char *lit, size_t w)
  * OR 0x20 maps only 'A'..'Z' onto 'a'..'z'.  From 2 to 16 bytes, two
  * overlapping words cover them all.
  */
-static inline int
+HOT int
 ieq_letters(const char *p, const char *lit, size_t n)
 {
 	if (n >= 4 && n <= 8)
@@ -344,18 +401,25 @@ struct field {
 };
 #define FIELD(name, type, member) { name, sizeof(name) - 1, offsetof(type, member) }
 
-/* 1 if entry i of tab names name; then stores v into its span of obj
- * unless that is set: the first occurrence of a parameter wins. */
+/* Stores v into the span of obj of entry i of tab unless that is set:
+ * the first occurrence of a parameter wins. */
+HOT void
+set_field(const struct field *tab, size_t i, void *obj, struct span v)
+{
+	/* off comes from offsetof: aligned for struct span. */
+	struct span *f = (void *)((char *)obj + tab[i].off);
+	if (f->p == NULL)
+		*f = v;
+}
+
+/* 1 if entry i of tab names name; then set_field(). */
 HOT int
 try_field(const struct field *tab, size_t i, void *obj, struct span name,
     struct span v)
 {
 	if (name.len != tab[i].len || !ieq_letters(name.p, tab[i].name, name.len))
 		return 0;
-	/* off comes from offsetof: aligned for struct span. */
-	struct span *f = (void *)((char *)obj + tab[i].off);
-	if (f->p == NULL)
-		*f = v;
+	set_field(tab, i, obj, v);
 	return 1;
 }
 
@@ -372,6 +436,9 @@ store_field(const struct field *tab, size_t n, size_t *next, void *obj,
 	const size_t start = next != NULL ? *next : 0;
 	size_t i;
 
+	/* Unrolled, the entries' names and lengths are constants in each
+	 * try_field(), and ieq_letters() folds to its case for that length. */
+#pragma GCC unroll 16
 	for (i = start; i < n; i++)
 		if (try_field(tab, i, obj, name, v))
 			goto found;
@@ -588,7 +655,8 @@ sip_uri_rest(const char *p, const char *end, struct sip_uri *u)
 	 * "user;par=u%40example.net" (RFC 4475 test "semiuri").  Scanning stops
 	 * at any byte userinfo cannot hold ('[', '@', ...): no '@' there, no user.
 	 */
-	const char *h = skip_cls(p, end, C_HOST);
+	struct hostwin hw = { NULL, 0 };
+	const char *h = host_end(&hw, p, end);
 	/* A hostname is userinfo too (C_HOST is within C_USER): scan on from
 	 * where it ends, and when no '@' follows, the host is already known. */
 	q = h < end && is(*h, C_USER) ? skip_cls(h, end, C_USER) : h;
@@ -603,6 +671,9 @@ sip_uri_rest(const char *p, const char *end, struct sip_uri *u)
 		p = q + 1;
 		h = NULL;
 	}
+	/* The hostname that parse_host() would scan for, from the window. */
+	if (h == NULL && p < end && *p != '[')
+		h = host_end(&hw, p, end);
 	if (h != NULL && h > p) {
 		u->host = span_make(p, h);
 		q = h;
@@ -720,17 +791,19 @@ sip_uri_parse(struct span s, struct sip_uri *u)
  * param_get(params, "tag", 3, tag) of a list [p, end) that starts with
  * "tag=" and a value that is no quoted-string: that first item is the one
  * param_get() returns, its value running to ';' or LWS as in item_next().
- * Returns 1 then, 0 for any other list (*tag untouched).
+ * Returns 1 then, 0 for any other list (*tag untouched).  [lo, p) is
+ * readable too: the tag usually runs to the end of the value, found 16
+ * bytes at a time (scan_any5_lo()).
  */
 HOT int
-first_tag(const char *p, const char *end, struct span *tag)
+first_tag(const char *lo, const char *p, const char *end, struct span *tag)
 {
 	if (!starts_3x(p, end, "tag="))
 		return 0;
 	p += 4;
 	if (p < end && (*p == '"' || (stops[(unsigned char)*p] & S_LWS)))
 		return 0;
-	*tag = span_make(p, scan_to_cls(p, end, stops, S_SEMI | S_LWS));
+	*tag = span_make(p, scan_any5_lo(lo, p, end, ';', ' ', '\t', '\r', '\n'));
 	return 1;
 }
 
@@ -751,7 +824,9 @@ static const struct field tag_field[] = {
 HOT int
 nameaddr_fast(const char *p, const char *end, struct sip_nameaddr *na)
 {
+	const char *const lo = p;
 	const char *q, *u, *h;
+	struct hostwin hw = { NULL, 0 };
 
 	if (*p == '"') {
 		q = scan_any2(p + 1, end, '"', '\\');
@@ -770,7 +845,7 @@ nameaddr_fast(const char *p, const char *end, struct sip_nameaddr *na)
 	na->uri.password = na->uri.headers = SPAN_NULL;
 	na->star = 0;
 	u = p + 5;
-	h = skip_cls(u, end, C_HOST);
+	h = host_end(&hw, u, end);
 	/*
 	 * What sip_uri_rest() takes for userinfo ends at '@' in a run of
 	 * C_USER bytes: right after a C_HOST run here, or (';' case below)
@@ -781,7 +856,7 @@ nameaddr_fast(const char *p, const char *end, struct sip_nameaddr *na)
 			return 0;
 		na->uri.user = span_make(u, h);
 		u = h + 1;
-		h = skip_cls(u, end, C_HOST);
+		h = host_end(&hw, u, end);
 	} else {
 		na->uri.user = SPAN_NULL;
 	}
@@ -813,7 +888,7 @@ nameaddr_fast(const char *p, const char *end, struct sip_nameaddr *na)
 		if (*p != ';')
 			return 0;
 		na->params = span_make(p + 1, end);
-		if (!first_tag(p + 1, end, &na->tag) &&
+		if (!first_tag(lo, p + 1, end, &na->tag) &&
 		    !plain_params(p + 1, end, tag_field, 1, na)) {
 			na->tag = SPAN_NULL;
 			(void)param_get(na->params, "tag", 3, &na->tag);
@@ -964,6 +1039,7 @@ HOT int
 via_fast(const char *p, const char *end, struct sip_via *v)
 {
 	const char *t, *q;
+	struct hostwin hw = { NULL, 0 };
 
 	if (!sip20_slash(p, end))
 		return 0;
@@ -974,7 +1050,7 @@ via_fast(const char *p, const char *end, struct sip_via *v)
 	v->proto = span_make(p, p + 7);
 	v->transport = span_make(t, q);
 	p = q + 1;
-	q = skip_cls(p, end, C_HOST);
+	q = host_end(&hw, p, end);
 	if (q == p)
 		return 0;
 	v->host = span_make(p, q);
@@ -1109,6 +1185,69 @@ static const struct field auth_fields[] = {
 	FIELD("stale", struct sip_auth, stale),
 };
 
+/*
+ * fill_params(p, end, ',', 1, auth_fields, ..., a) of a list in the usual
+ * shape: items token "=" value, the value a quoted-string without '\\' or
+ * else running to ',' or LWS (as in item_next()), then any SP or HTAB and
+ * ',' or the end.  For such a list fill_params() stores the same spans in
+ * the same order (quotes stripped) and returns 0, in more steps: LWS loops
+ * around '=', an out-of-line quoted_end().  Returns 1 then, or 0 for any
+ * other shape, with some spans of *a perhaps stored.
+ */
+HOT int
+digest_fast(const char *p, const char *end, struct sip_auth *a)
+{
+	const size_t n = sizeof auth_fields / sizeof auth_fields[0];
+	size_t next = 0, i;
+
+	for (;;) {
+		/* item_next() skips separators, LWS and empty items. */
+		while (p < end && (stops[(unsigned char)*p] & (S_COMMA | S_LWS)))
+			p++;
+		if (p == end)
+			return 1;
+		/*
+		 * The name is most often that of the entry after the last one
+		 * found (store_field()): when those bytes and '=' are there,
+		 * they are the whole token, and the search is done.  Else the
+		 * token is scanned and looked up.
+		 */
+		const struct field *f = &auth_fields[next];
+		const char *nm = p;
+		if (end - p > f->len && p[f->len] == '=' &&
+		    ieq_letters(p, f->name, f->len)) {
+			i = next;
+			p += f->len;
+		} else {
+			p = skip_cls(p, end, C_TOKEN);
+			if (p == nm || p == end || *p != '=')
+				return 0;
+			i = n;
+		}
+		const struct span name = span_make(nm, p);
+		const char *v = ++p, *q;
+		if (v < end && *v == '"') {
+			q = scan_any2(v + 1, end, '"', '\\');
+			if (q == end || *q == '\\')
+				return 0;
+			p = q + 1;
+			v++;
+		} else {
+			q = p = scan_to_cls(v, end, stops, S_COMMA | S_LWS);
+		}
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && *p != ',')
+			return 0;
+		if (i < n) {
+			set_field(auth_fields, i, a, span_make(v, q));
+			next = i + 1 < n ? i + 1 : 0;
+		} else {
+			store_field(auth_fields, n, &next, a, name, span_make(v, q));
+		}
+	}
+}
+
 static const struct {
 	const char *name;
 	uint8_t scheme;
@@ -1142,6 +1281,13 @@ sip_auth_parse(struct span s, struct sip_auth *a)
 	p = skip_lws(q, end);
 	switch (a->scheme) {
 	case SIP_AUTH_DIGEST:
+		if (digest_fast(p, end, a))
+			return 0;
+		/* Again from the start, as fill_params() stores only into
+		 * unset spans. */
+		*a = zero_auth;
+		a->scheme = SIP_AUTH_DIGEST;
+		a->scheme_tok = span_make(s.p, q);
 		return fill_params(p, end, ',', 1, auth_fields,
 		    sizeof auth_fields / sizeof auth_fields[0], a);
 	case SIP_AUTH_BASIC:

@@ -141,6 +141,72 @@ Test(sip_uri, table)
 	}
 }
 
+/* hostname bytes (RFC 3261 section 25.1) and '_', as the parser takes them */
+static int
+host_byte(int b)
+{
+	return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') ||
+	    (b >= 'A' && b <= 'Z') || b == '-' || b == '.' || b == '_';
+}
+
+/*
+ * "sip:" [ user "@" ] m host bytes, then byte b, then "hh", for every b,
+ * with the user and host runs ending before, at and after 16 bytes (where
+ * the parser classifies bytes 16 at a time).
+ */
+Test(sip_uri, every_byte_in_host)
+{
+	static const size_t users[] = { 0, 1, 5, 11, 15, 16, 20 };
+	char buf[128];
+
+	for (size_t ui = 0; ui < N(users); ui++) {
+		const size_t k = users[ui];
+		for (size_t m = 0; m <= 40; m++) {
+			for (int b = 0; b < 256; b++) {
+				size_t n = 0;
+				memcpy(buf, "sip:", 4);
+				n = 4;
+				memset(buf + n, 'u', k);
+				n += k;
+				if (k > 0)
+					buf[n++] = '@';
+				const size_t h0 = n;
+				memset(buf + n, 'h', m);
+				n += m;
+				buf[n++] = (char)b;
+				memcpy(buf + n, "hh", 2);
+				n += 2;
+
+				struct span in = put(buf, n);
+				struct sip_uri u;
+				int rc = sip_uri_parse(in, &u), want_rc;
+				size_t host_off = h0, host_len = m;
+				if (host_byte(b)) {
+					want_rc = 0;
+					host_len = m + 3;
+				} else if (b == '@' && k == 0) {
+					/* the first run was the user */
+					want_rc = m > 0 ? 0 : -1;
+					host_off = h0 + m + 1;
+					host_len = 2;
+				} else if (m == 0) {
+					want_rc = -1;
+					host_len = 0;
+				} else {
+					want_rc = b == ';' || b == '?' ? 0 : -1;
+				}
+				cr_assert_eq(rc, want_rc, "user %zu host %zu byte 0x%02x: rc %d, want %d",
+				    k, m, b, rc, want_rc);
+				if (host_len > 0)
+					cr_assert(u.host.p == in.p + host_off && u.host.len == host_len,
+					    "user %zu host %zu byte 0x%02x: host at %td len %u",
+					    k, m, b, u.host.p - in.p, u.host.len);
+				check_uri(&u, in);
+			}
+		}
+	}
+}
+
 Test(sip_uri, scheme_token)
 {
 	struct span in = put("Mailto:bob@example.com", 22);
@@ -541,6 +607,14 @@ static const struct auth_case auth_cases[] = {
 	{ "NTLM TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA=", 0, SIP_AUTH_OTHER, { .scheme_tok = "NTLM" }, "NTLM" },
 	{ "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x", 0, SIP_AUTH_OTHER, { .scheme_tok = "Bearer" }, "Bearer (RFC 8898)" },
 	{ "Digest\"x\"", -1, SIP_AUTH_OTHER, { .scheme_tok = NULL }, "no LWS after scheme" },
+	/* The usual shape is parsed by a fast path that hands anything else,
+	 * met after some parameters, to the general parser. */
+	{ "Digest username=\"u\", realm = \"r\", nonce=\"n\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r", .nonce = "n" }, "LWS around '=' after a usual param" },
+	{ "Digest username=\"u\", realm=\"a\\\"b\", nonce=n", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "a\\\"b", .nonce = "n" }, "escape after a usual param" },
+	{ "Digest username=\"u\", realm=, nonce=\"n\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "", .nonce = "n" }, "empty value after a usual param" },
+	{ "Digest username=\"u\", realm=\"r\" x, nonce=\"n\"", -1, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r" }, "junk after a usual param" },
+	{ "Digest username=\"u\", realmx=\"x\", realm=\"r\", nonc=\"y\", nonce=\"n\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r", .nonce = "n" }, "names that extend or cut the expected one" },
+	{ "Digest username=\"u\", username=\"v\"\t, realm=r\r\n", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r" }, "first wins, HTAB before ','" },
 	{ "", -1, SIP_AUTH_OTHER, { .scheme_tok = NULL }, "empty" },
 };
 

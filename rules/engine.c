@@ -69,8 +69,9 @@ rotl(uint64_t x, int r)
 }
 
 /* Two independent 64-bit lanes: 128 bits of key identity, so distinct key
- * texts sharing a table entry would need a 2^-128 collision. */
-static void
+ * texts sharing a table entry would need a 2^-128 collision.  Inline: a
+ * few times per message, on short texts. */
+static inline void
 hash128(const uint64_t seed[2], const char *s, size_t n, uint64_t out[2])
 {
 	uint64_t h1 = seed[0] ^ n, h2 = seed[1] ^ (n * 0x9e3779b97f4a7c15ULL);
@@ -117,8 +118,34 @@ sb_putc(struct sb *b, char c)
 	b->p[b->n] = '\0';
 }
 
+#define BYTES(c) ((uint64_t)(c) * 0x0101010101010101ULL)
+
+/*
+ * Eight bytes at a time (SWAR): each test works on the low seven bits of
+ * every byte, where adding at most 0x7f to a byte cannot carry into the
+ * next, and masks out the bytes of 0x80 and above, which are neither
+ * letters nor control bytes.  A byte's bit 7 in the result says yes.
+ */
+static inline uint64_t
+swar_ctl(uint64_t w)
+{
+	uint64_t l = w & BYTES(0x7f);
+	/* below 0x20: l + 0x60 stays below 0x80; 0x7f: l + 1 reaches it */
+	return (~(l + BYTES(0x60)) | (l + BYTES(0x01))) & ~w & BYTES(0x80);
+}
+
+static inline uint64_t
+swar_upper(uint64_t w)
+{
+	uint64_t l = w & BYTES(0x7f);
+	/* 'A' or above but not above 'Z' */
+	return (l + BYTES(0x80 - 'A')) & ~(l + BYTES(0x80 - 'Z' - 1)) & ~w & BYTES(0x80);
+}
+
 /* The bytes of s that fit, as sb_putc would put them one by one; lower:
- * ASCII letters lower-cased.  Inline so each caller gets its own loop. */
+ * ASCII letters lower-cased.  Inline so each caller gets its own loop.
+ * Whole words without a control byte go as they are (letters folded);
+ * the rest byte by byte. */
 static inline void
 sb_copy(struct sb *b, struct span s, int lower)
 {
@@ -126,7 +153,17 @@ sb_copy(struct sb *b, struct span s, int lower)
 	if (s.len < n)
 		n = s.len;
 	char *d = b->p + b->n;
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, s.p + i, 8);
+		if (swar_ctl(w))
+			break;
+		if (lower)
+			w |= swar_upper(w) >> 2; /* 0x80 >> 2: the case bit */
+		memcpy(d + i, &w, 8);
+	}
+	for (; i < n; i++) {
 		unsigned char u = (unsigned char)s.p[i];
 		if (lower && u >= 'A' && u <= 'Z')
 			u = (unsigned char)(u + 32);
@@ -148,18 +185,28 @@ sb_lspan(struct sb *b, struct span s)
 	sb_copy(b, s, 1);
 }
 
-/* s as it is (as snprintf's %s would copy it), as much as fits: for text
- * already cleaned or of our own. */
+/* n bytes of s as they are, as much as fits: for text already cleaned or
+ * of our own. */
 static void
-sb_cat(struct sb *b, const char *s)
+sb_mem(struct sb *b, const char *s, size_t n)
 {
-	size_t n = strlen(s), room = b->cap - 1 - b->n;
+	size_t room = b->cap - 1 - b->n;
 	if (n > room)
 		n = room;
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = '\0';
 }
+
+/* s as it is (as snprintf's %s would copy it), as much as fits. */
+static void
+sb_cat(struct sb *b, const char *s)
+{
+	sb_mem(b, s, strlen(s));
+}
+
+/* sb_cat of a string literal, without counting it at run time. */
+#define SB_LIT(b, lit) sb_mem((b), lit, sizeof(lit) - 1)
 
 static void
 sb_u64(struct sb *b, uint64_t v)
@@ -423,6 +470,7 @@ struct rule_engine {
 	int du_live;           /* disallowed-uri has patterns or users */
 	size_t *dom_len;
 	int any_custom;
+	uint32_t active;       /* bit id: on(e, id) (set_active) */
 	struct pattern *scan_any; /* prefilter: all scanner patterns as one */
 	struct litscan *scan_lit; /* cheaper one, when all are literals */
 	char msg[MSG_MAX];
@@ -467,7 +515,8 @@ key_addr(struct rkey *k, uint16_t tag, int ver, const uint8_t *a)
 	k->k.tag = tag;
 }
 
-static void
+/* Inline: cleartext-signalling keys every message by its pair. */
+static inline void
 key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
     const uint8_t *a, const uint8_t *b)
 {
@@ -500,13 +549,17 @@ key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
 	}
 }
 
-/* Dotted quad without stdio: keys are rendered for every alert. */
+/* Dotted quad without stdio: keys are rendered for every alert.  Straight
+ * into the buffer when the longest one (and its NUL) fits. */
 static void
 sb_ip4(struct sb *b, const uint8_t *a)
 {
+	if (b->cap - b->n >= 16) {
+		b->n += ip4_text(b->p + b->n, a);
+		return;
+	}
 	char t[16];
-	ip4_text(t, a);
-	sb_cat(b, t);
+	sb_mem(b, t, ip4_text(t, a));
 }
 
 static void
@@ -525,11 +578,11 @@ render_bin(const struct ktab_key *k, struct sb *b)
 {
 	if (k->kind == K_ADDR) {
 		if (k->tag == TAG_SRC)
-			sb_cat(b, "src ");
+			SB_LIT(b, "src ");
 		sb_ip(b, k->ver, k->id);
 	} else {
 		sb_ip4(b, k->id);
-		sb_cat(b, " <-> ");
+		SB_LIT(b, " <-> ");
 		sb_ip4(b, k->id + 4);
 	}
 }
@@ -655,11 +708,14 @@ flush_held(struct rtab *rt, struct kent *k)
 	struct sb b;
 	sb_init(&b, m, sizeof(m));
 	sb_u64(&b, n);
-	sb_cat(&b, " further ");
+	SB_LIT(&b, " further ");
 	sb_cat(&b, rt->name);
-	sb_cat(&b, n == 1 ? " event for " : " events for ");
+	if (n == 1)
+		SB_LIT(&b, " event for ");
+	else
+		SB_LIT(&b, " events for ");
 	sb_cat(&b, key);
-	sb_cat(&b, " suppressed since the last alert");
+	SB_LIT(&b, " suppressed since the last alert");
 	/* Suppressed events are those of the last alert's kind: a raised
 	 * severity must not be reported lower at the flush. */
 	int sev = k->alerted ? k->sev : rt->c->severity;
@@ -824,8 +880,8 @@ rtab_destroy(struct rtab *rt)
 }
 
 /* Finds or creates the entry for k.  *prev: when it was last used (now
- * for a new entry). */
-static struct kent *
+ * for a new entry).  Inline: every event of every rule comes here. */
+static inline struct kent *
 rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *prev)
 {
 	int created;
@@ -852,6 +908,15 @@ rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
 {
 	ktab_expire(&rt->t, e->now, rt->idle, rt->quiet);
 	return (struct kent *)ktab_find(&rt->t, &k->k);
+}
+
+/* The sum of the 4-bit counters in x: pairs into bytes (at most 30
+ * each), then the bytes into the top one (at most 240, no carry). */
+static unsigned
+nib_sum(uint64_t x)
+{
+	x = (x & BYTES(0x0f)) + (x >> 4 & BYTES(0x0f));
+	return (unsigned)((x * BYTES(1)) >> 56);
 }
 
 /* Adds one event at now to k's window (last used at prev) and returns the
@@ -886,12 +951,14 @@ win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width, uint64_t *oom
 	if (s - head >= WIN_SLOTS) {
 		w->nib = 0;
 		k->wsum = 0;
-	} else {
-		for (int64_t i = head + 1; i <= s; i++) {
-			unsigned sh = (unsigned)(i % WIN_SLOTS) * 4;
-			k->wsum = (uint8_t)(k->wsum - ((w->nib >> sh) & NIB_MAX));
-			w->nib &= ~((uint64_t)NIB_MAX << sh);
-		}
+	} else if (s > head) {
+		/* The sub-buckets head + 1 .. s go: a run of counters that
+		 * may wrap around the word. */
+		unsigned run = (unsigned)(s - head) * 4, at = (unsigned)((head + 1) % WIN_SLOTS) * 4;
+		uint64_t m = ((uint64_t)1 << run) - 1;
+		m = m << at | m >> ((64 - at) & 63);
+		k->wsum = (uint8_t)(k->wsum - nib_sum(w->nib & m));
+		w->nib &= ~m;
 	}
 	unsigned sh = (unsigned)(s % WIN_SLOTS) * 4;
 	if (((w->nib >> sh) & NIB_MAX) < NIB_MAX) {
@@ -920,7 +987,7 @@ win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width, uint64_t *oom
  * events can be among them.  rk: the key, kept as text while events are
  * held back and the binary key cannot give it back.
  */
-static uint64_t
+static inline uint64_t
 decide(struct rule_engine *e, struct rtab *rt, struct kent *k, const struct rkey *rk,
     uint64_t first)
 {
@@ -1022,10 +1089,23 @@ in_refs(const struct rule_config *cfg, const struct net_refs *r, int ver, const 
 	return 0;
 }
 
+_Static_assert(R__COUNT <= 32, "rule_engine.active holds a bit per rule");
+
+/* The built-in rules that run: a table and enabled.  Both change only when
+ * an engine is built or reloaded, so every message reads one word. */
+static void
+set_active(struct rule_engine *e)
+{
+	e->active = 0;
+	for (int id = 0; id < R__COUNT; id++)
+		if (e->rt[id].live && e->cfg->r[id].enabled)
+			e->active |= 1u << id;
+}
+
 static struct rtab *
 on(struct rule_engine *e, int id)
 {
-	return e->rt[id].live && e->cfg->r[id].enabled ? &e->rt[id] : NULL;
+	return e->active & (1u << id) ? &e->rt[id] : NULL;
 }
 
 /* "INVITE" for a request, "404 response" for a response. */
@@ -1042,7 +1122,7 @@ what(char *buf, size_t cap, const struct sip_msg *m)
 }
 
 /* A non-thresholded event: its count, or 0 when suppressed (or no memory). */
-static uint64_t
+static inline uint64_t
 event(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out)
 {
 	int64_t prev;
@@ -1056,7 +1136,7 @@ event(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out)
 
 /* A thresholded event: counted in the window; its alert count once over
  * the threshold, else 0.  *inwin: the events in the window. */
-static uint64_t
+static inline uint64_t
 thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
     uint64_t *inwin)
 {
@@ -1253,13 +1333,13 @@ r_cleartext(struct ctx *x, struct rtab *rt)
 	char w[32];
 	struct sb b;
 	sb_init(&b, x->e->msg, MSG_MAX);
-	sb_cat(&b, "SIP signalling in cleartext over ");
+	SB_LIT(&b, "SIP signalling in cleartext over ");
 	sb_cat(&b, transport_name(p));
-	sb_cat(&b, " between ");
+	SB_LIT(&b, " between ");
 	sb_cat(&b, x->key);
-	sb_cat(&b, " (");
+	SB_LIT(&b, " (");
 	sb_cat(&b, what(w, sizeof(w), x->m));
-	sb_cat(&b, ")");
+	SB_LIT(&b, ")");
 	if (raised == 1) {
 		sb_cat(&b, ", domain ");
 		sb_cat(&b, d->name);
@@ -1349,61 +1429,79 @@ r_cleartext_media(struct ctx *x, struct rtab *rt)
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
+/* A scanner pattern (number pi) matched header name's value v. */
+static void
+scanner_hit(struct ctx *x, struct rtab *rt, const char *name, struct span v, int pi)
+{
+	struct rkey k;
+	struct kent *ke;
+	key_addr(&k, 0, x->p->ipver, x->p->src);
+	uint64_t n = event(x, rt, &k, &ke);
+	if (n == 0)
+		return;
+	/* A scan raises one per source it comes from: built without stdio,
+	 * as snprintf's "%s from %s has %s '%s' matching scanner pattern
+	 * '%s'" would build it. */
+	char e[EXCERPT], w[32];
+	struct sb b;
+	sb_init(&b, x->e->msg, MSG_MAX);
+	sb_cat(&b, what(w, sizeof(w), x->m));
+	SB_LIT(&b, " from ");
+	sb_cat(&b, src_str(x));
+	SB_LIT(&b, " has ");
+	sb_cat(&b, name);
+	SB_LIT(&b, " '");
+	sb_cat(&b, excerpt(e, sizeof(e), v));
+	SB_LIT(&b, "' matching scanner pattern '");
+	sb_cat(&b, pattern_source(x->e->cfg->scanner.v[pi]));
+	SB_LIT(&b, "'");
+	fire(x, rt, ke, n, rt->c->severity);
+}
+
+/* One header of r_scanner: 1 when a pattern matched it (the rule has
+ * then raised or held back its event, and looks no further).  Inline:
+ * four times per request, and the prefilter mostly answers no. */
+static inline int
+scan_hdr(struct ctx *x, struct rtab *rt, const char *name, struct span v, int recurs)
+{
+	const struct rule_engine *e = x->e;
+	if (v.p == NULL)
+		return 0;
+	/* A few User-Agent and Server values make up most traffic (recurs);
+	 * From, To and Contact carry tags and users. */
+	if (e->scan_lit &&
+	    !(recurs ? litscan_maybe_memo(e->scan_lit, v.p, v.len)
+	             : litscan_maybe(e->scan_lit, v.p, v.len)))
+		return 0;
+	if (e->scan_any) {
+		uint64_t lim = pattern_limit_hits();
+		if (!pattern_match(e->scan_any, v.p, v.len) && pattern_limit_hits() == lim)
+			return 0;
+	}
+	int pi = pattern_list_match(&e->cfg->scanner, v.p, v.len);
+	if (pi < 0)
+		return 0;
+	scanner_hit(x, rt, name, v, pi);
+	return 1;
+}
+
 static void
 r_scanner(struct ctx *x, struct rtab *rt)
 {
-	const struct rule_config *cfg = x->e->cfg;
 	const struct sip_msg *m = x->m;
-	if (cfg->scanner.n == 0)
+	if (x->e->cfg->scanner.n == 0)
 		return;
-	struct {
-		const char *name;
-		struct span v;
-	} h[4] = {
-		{ m->first[SIP_H_USER_AGENT] >= 0 ? "User-Agent" : "Server", x->s->user_agent },
-		{ "From", { NULL, 0 } },
-		{ "To", { NULL, 0 } },
-		{ "Contact", { NULL, 0 } },
-	};
+	if (scan_hdr(x, rt, m->first[SIP_H_USER_AGENT] >= 0 ? "User-Agent" : "Server",
+	        x->s->user_agent, 1))
+		return;
 	/* A response echoes the request's From and To (and its source is the
 	 * scanner's victim): only the responder's own Server header counts. */
-	int nh = m->is_request ? 4 : 1;
-	if (m->is_request) {
-		h[1].v = sip_hdr_get(m, SIP_H_FROM);
-		h[2].v = sip_hdr_get(m, SIP_H_TO);
-		h[3].v = sip_hdr_get(m, SIP_H_CONTACT);
-	}
-	for (int i = 0; i < nh; i++) {
-		if (h[i].v.p == NULL)
-			continue;
-		/* A few User-Agent and Server values make up most traffic;
-		 * From, To and Contact carry tags and users. */
-		if (x->e->scan_lit &&
-		    !(i == 0 ? litscan_maybe_memo(x->e->scan_lit, h[i].v.p, h[i].v.len)
-		             : litscan_maybe(x->e->scan_lit, h[i].v.p, h[i].v.len)))
-			continue;
-		if (x->e->scan_any) {
-			uint64_t lim = pattern_limit_hits();
-			if (!pattern_match(x->e->scan_any, h[i].v.p, h[i].v.len) &&
-			    pattern_limit_hits() == lim)
-				continue;
-		}
-		int pi = pattern_list_match(&cfg->scanner, h[i].v.p, h[i].v.len);
-		if (pi < 0)
-			continue;
-		struct rkey k;
-		struct kent *ke;
-		key_addr(&k, 0, x->p->ipver, x->p->src);
-		uint64_t n = event(x, rt, &k, &ke);
-		if (n == 0)
-			return;
-		char v[EXCERPT], w[32];
-		SAY(x, "%s from %s has %s '%s' matching scanner pattern '%s'",
-		    what(w, sizeof(w), m), src_str(x), h[i].name, excerpt(v, sizeof(v), h[i].v),
-		    pattern_source(cfg->scanner.v[pi]));
-		fire(x, rt, ke, n, rt->c->severity);
+	if (!m->is_request)
 		return;
-	}
+	if (scan_hdr(x, rt, "From", sip_hdr_get(m, SIP_H_FROM), 0) ||
+	    scan_hdr(x, rt, "To", sip_hdr_get(m, SIP_H_TO), 0))
+		return;
+	scan_hdr(x, rt, "Contact", sip_hdr_get(m, SIP_H_CONTACT), 0);
 }
 
 static void
@@ -1624,11 +1722,15 @@ r_auth_failure(struct ctx *x)
 		bf_count(x, rt, &k);
 }
 
+/* span_eq with a string literal, its length known at compile time: for
+ * the CSeq method of every 2xx. */
+#define SPAN_IS(s, lit) ((s).len == sizeof(lit) - 1 && memcmp((s).p, lit, sizeof(lit) - 1) == 0)
+
 static void
 r_auth_breach(struct ctx *x, struct rtab *rt)
 {
 	const struct sip_summary *s = x->s;
-	if (!span_eq(s->cseq_method, "REGISTER") && !span_eq(s->cseq_method, "INVITE"))
+	if (!SPAN_IS(s->cseq_method, "REGISTER") && !SPAN_IS(s->cseq_method, "INVITE"))
 		return;
 	/* A retransmitted 2xx is the same login; a 2xx to a request seen
 	 * without credentials is no password accepted. */
@@ -1776,7 +1878,7 @@ r_unauth_call(struct ctx *x, struct rtab *rt)
 	int answer = (st >= 180 && st < 190) || (st >= 200 && st < 300);
 	if (!challenge && !answer)
 		return;
-	if (!span_eq(x->s->cseq_method, "INVITE"))
+	if (!SPAN_IS(x->s->cseq_method, "INVITE"))
 		return;
 	struct ftab_key fk;
 	inv_key(x, &fk);
@@ -2255,6 +2357,7 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 			goto oom;
 		e->any_custom = 1;
 	}
+	set_active(e);
 	return e;
 oom:
 	snprintf(err, errlen, "rule engine: out of memory");
@@ -2431,6 +2534,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 	}
 	unsigned char *taken = calloc(oc->n_customs + 1, 1);
 	if (taken == NULL) {
+		set_active(e); /* some tables have moved */
 		rule_engine_free(n);
 		snprintf(err, errlen, "rule engine: out of memory");
 		return -1;
@@ -2498,6 +2602,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 		e->crt[j].e = e;
 	for (size_t i = 0; i < oc->n_customs; i++)
 		n->crt[i].e = n;
+	set_active(e);
 	rule_engine_free(n);
 	snprintf(err, errlen, "%s", b.n ? note : "");
 	return 0;

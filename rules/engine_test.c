@@ -1363,3 +1363,78 @@ Test(engine, window_counts_past_fifteen_per_slot)
 	cr_expect_eq(ngot, 1);
 	cr_expect_eq(rule_engine_stats(eng)->suppressed, 1u);
 }
+
+/* Key texts are built a word at a time where no byte needs replacing: the
+ * result is what byte-by-byte copying gives (host and scheme lower-cased,
+ * the user as sent, control bytes as '?'), whatever the lengths and
+ * wherever upper case or control bytes fall relative to 8-byte words. */
+struct key_case {
+	const char *from, *key;
+	const char *comment;
+};
+
+static const struct key_case key_cases[] = {
+	{ "sip:a@B", "sip:a@b", "pieces shorter than a word" },
+	{ "SIP:Alice@EXAMPLE.COM", "sip:Alice@example.com", "user kept, scheme and host folded" },
+	{ "sip:bob@ABCDEFGHIJKLMNOPQRSTUVWXYZ.Example.ORG",
+	    "sip:bob@abcdefghijklmnopqrstuvwxyz.example.org", "host of several words and a tail" },
+	{ "sip:ABCDEFGH@abcdefgh", "sip:ABCDEFGH@abcdefgh", "exact words" },
+	{ "sip:-_.!~*'()&=+$,@X_Y-Z.0", "sip:-_.!~*'()&=+$,@x_y-z.0", "punctuation as it is" },
+};
+
+/* Call-IDs (sdes-key-exposed's key), which may carry control bytes. */
+static const struct key_case cid_cases[] = {
+	{ "call-1", "call-1", "shorter than a word" },
+	{ "0123456789abcdefXYZ", "0123456789abcdefXYZ", "not folded" },
+	{ "abc\x7f" "defgh-ijklmnop", "abc?defgh-ijklmnop", "DEL in the first word: all byte by byte" },
+	{ "12345678\x01" "9", "12345678?9", "a control byte after a whole word" },
+	{ "1234567812345678\x1f", "1234567812345678?", "a control byte in the tail" },
+};
+
+Test(engine, key_text_as_byte_by_byte)
+{
+	for (size_t i = 0; i < N(key_cases); i++) {
+		teardown();
+		setup();
+		rule_on(R_FROM_FLOOD, 0, 10000, 60000);
+		start();
+		feed(1000, A, B, (struct m){ .method = "INVITE", .ruri = "sip:x@y", .from = key_cases[i].from });
+		cr_assert_eq(ngot, 1, "%s", key_cases[i].comment);
+		cr_expect_str_eq(got[0].key, key_cases[i].key, "%s", key_cases[i].comment);
+	}
+	for (size_t i = 0; i < N(cid_cases); i++) {
+		teardown();
+		setup();
+		rule_on(R_SDES_KEY_EXPOSED, 0, 0, 60000);
+		start();
+		feed(1000, A, B, (struct m){ .method = "INVITE", .ruri = "sip:1@x", .cid = cid_cases[i].from,
+		    .extra = CT_SDP, .body = SDP_SDES });
+		cr_assert_eq(ngot, 1, "%s", cid_cases[i].comment);
+		cr_expect_str_eq(got[0].key, cid_cases[i].key, "%s", cid_cases[i].comment);
+	}
+}
+
+/* A window's sub-buckets are cleared as time passes them, including runs
+ * that wrap around the end of the counters: 10 events in one sub-bucket
+ * still count 15 sub-buckets later and no longer 16 later. */
+Test(engine, window_clears_wrapped_sub_buckets)
+{
+	rule_on(R_SOURCE_FLOOD, 10, 1600, 0); /* 16 sub-buckets of 100 ms */
+	start();
+	for (int i = 0; i < 10; i++)
+		feed(1450 + i, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 0);
+	/* Sub-bucket 29: 15 later, buckets 15 .. 28 (13 of them past a wrap)
+	 * cleared, 14 kept. */
+	feed(2950, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 1);
+	cr_expect(strncmp(got[0].msg, "11 requests from", 16) == 0, "%s", got[0].msg);
+	/* Sub-bucket 30 clears 14: two events left. */
+	feed(3050, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 1);
+	/* Nine more in bucket 30 make 11 again. */
+	for (int i = 0; i < 9; i++)
+		feed(3051 + i, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 2);
+	cr_expect(strncmp(got[1].msg, "11 requests from", 16) == 0, "%s", got[1].msg);
+}

@@ -39,10 +39,14 @@ struct memo {
 	char s[LITSCAN_MEMO_MAX];
 };
 
-#define MEMO_SLOTS 32 /* a power of two */
+/* Two ways per set, so that two recurring values that share a set do not
+ * keep replacing each other (a scan each time); the way used less
+ * recently goes. */
+#define MEMO_SETS 32 /* a power of two */
 
 struct litscan {
-	struct memo memo[MEMO_SLOTS];
+	struct memo memo[MEMO_SETS][2];
+	uint8_t memo_old[MEMO_SETS]; /* the way to replace next */
 	struct lit *lits;
 	size_t nlits;
 	size_t step;
@@ -199,16 +203,24 @@ litscan_maybe_memo(struct litscan *ls, const char *s, size_t n)
 {
 	if (s == NULL || n < LITSCAN_MEMO_MIN || n > LITSCAN_MEMO_MAX)
 		return litscan_maybe(ls, s, n);
-	/* The slot from the first and last eight bytes and the length: the
+	/* The set from the first and last eight bytes and the length: the
 	 * comparison decides, so a collision only costs a scan. */
 	uint64_t a, b;
 	memcpy(&a, s, sizeof(a));
 	memcpy(&b, s + n - sizeof(b), sizeof(b));
-	struct memo *m = &ls->memo[mix64(a ^ mix64(b + n)) & (MEMO_SLOTS - 1)];
-	if (m->len == n && memcmp(m->s, s, n) == 0)
-		return m->maybe;
+	size_t set = mix64(a ^ mix64(b + n)) & (MEMO_SETS - 1);
+	for (int w = 0; w < 2; w++) {
+		const struct memo *m = &ls->memo[set][w];
+		if (m->len == n && memcmp(m->s, s, n) == 0) {
+			ls->memo_old[set] = (uint8_t)!w;
+			return m->maybe;
+		}
+	}
+	int w = ls->memo_old[set];
+	struct memo *m = &ls->memo[set][w];
 	m->maybe = (uint8_t)litscan_maybe(ls, s, n);
 	m->len = (uint32_t)n;
 	memcpy(m->s, s, n);
+	ls->memo_old[set] = (uint8_t)!w;
 	return m->maybe;
 }

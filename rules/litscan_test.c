@@ -5,6 +5,7 @@
  * literals).  Subjects sit against a guard page.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,31 @@ Test(litscan, memo_answers_as_scan)
 		cr_assert_eq(litscan_maybe_memo(ls, g, n), want, "again: %.*s", (int)n, buf);
 	}
 	cr_expect_eq(litscan_maybe_memo(ls, NULL, 0), 0);
+	litscan_free(ls);
+	pattern_list_free(&l);
+}
+
+/* Many distinct values in turn (more than the memo holds, so that both
+ * ways of every set are filled and replaced), some with a literal: every
+ * answer is the scan's.  Subjects sit against a guard page. */
+Test(litscan, memo_replaces_as_scan)
+{
+	struct pattern_list l;
+	load(&l, scanner, N(scanner));
+	struct litscan *ls = litscan_new(&l);
+	cr_assert_not_null(ls);
+	for (int round = 0; round < 3; round++) {
+		for (int v = 0; v < 200; v++) {
+			char buf[64];
+			int n = snprintf(buf, sizeof(buf), v % 7 ? "Agent %d/%d.0" : "sipsak %d (%d)", v,
+			    v * 31 % 97);
+			const char *g = guard_put(buf, (size_t)n);
+			int want = litscan_maybe(ls, g, (size_t)n);
+			cr_assert_eq(litscan_maybe_memo(ls, g, (size_t)n), want, "%s", buf);
+			cr_assert_eq(litscan_maybe_memo(ls, g, (size_t)n), want, "again: %s", buf);
+			cr_assert_eq(want, v % 7 == 0, "%s", buf);
+		}
+	}
 	litscan_free(ls);
 	pattern_list_free(&l);
 }

@@ -2514,6 +2514,15 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 	struct rule_engine *n = rule_engine_new(nc, e->fn, e->ud, err, errlen);
 	if (n == NULL)
 		return -1;
+	/* Allocated before anything moves: a failure leaves e as it was
+	 * (tables moved in from n would point into nc, which the caller
+	 * frees when the reload fails). */
+	unsigned char *taken = calloc(oc->n_customs + 1, 1);
+	if (taken == NULL) {
+		rule_engine_free(n);
+		snprintf(err, errlen, "rule engine: out of memory");
+		return -1;
+	}
 	sb_init(&b, note, sizeof(note));
 	int same_size = oc->table_size == nc->table_size;
 
@@ -2531,13 +2540,6 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 		 * not lost (as when an entry expires). */
 		flush_table(o);
 		rtab_swap(o, w);
-	}
-	unsigned char *taken = calloc(oc->n_customs + 1, 1);
-	if (taken == NULL) {
-		set_active(e); /* some tables have moved */
-		rule_engine_free(n);
-		snprintf(err, errlen, "rule engine: out of memory");
-		return -1;
 	}
 	for (size_t j = 0; j < nc->n_customs; j++) {
 		size_t i;

@@ -247,13 +247,12 @@ try() {
 	done
 	if [ "$OK" = 1 ]; then
 		lo=$1
-		if [ "$ACTUAL" -gt "$best_pps" ]; then
-			best_pps=$ACTUAL
-			# tcpreplay fell more than 5 % short of the rate asked:
-			# sipwatch kept up with all that tcpreplay could send.
-			ceiling=0
-			[ $((ACTUAL * 100)) -ge $(($1 * 95)) ] || ceiling=1
-		fi
+		[ "$ACTUAL" -le "$best_pps" ] || best_pps=$ACTUAL
+		# tcpreplay fell more than 5 % short of the rate asked:
+		# sipwatch kept up with all that tcpreplay could send (also
+		# when this run sent a little less than an earlier one), as
+		# long as no rate lost anything.
+		[ "$hi" != 0 ] || [ $((ACTUAL * 100)) -ge $(($1 * 95)) ] || ceiling=1
 	else
 		hi=$1 hi_why=$WHY
 	fi

@@ -259,8 +259,20 @@ drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 		__builtin_prefetch(rec(t, e->prev), 1);
 	if (e->next)
 		__builtin_prefetch(rec(t, e->next), 1);
+	int oldest = e->next == 0;
 	unplace(t, e);
 	lru_unlink(t, e);
+	/* The oldest entry is the next to go when the oldest goes (expiry
+	 * and eviction run in LRU order), one message or more from now:
+	 * its index line and the one after it, fetched now, are there by
+	 * then.  Its record was fetched when e's was (e->prev above) and
+	 * has just been read for its time. */
+	if (oldest && t->lru) {
+		const struct ktab_ent *n = rec(t, t->lru);
+		__builtin_prefetch(&t->buckets[(uint32_t)hash_key(&n->key) & (t->nbuckets - 1)], 1);
+		if (n->prev)
+			__builtin_prefetch(rec(t, n->prev), 1);
+	}
 	t->count--;
 	t->release(t->ud, e, why);
 	e->id = 0;

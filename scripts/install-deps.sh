@@ -9,7 +9,7 @@ set -eu
 PKGS="build-essential pkg-config
 libpcap-dev libnids-dev libpcre2-dev libncurses-dev libyaml-dev
 libcriterion-dev
-tshark tcpdump tcpreplay python3 rsyslog iproute2 ethtool tmux time
+tshark tcpdump tcpreplay python3 rsyslog iproute2 ethtool tmux time procps
 clang libclang-rt-14-dev valgrind"
 BENCH_PKGS="sngrep tcpreplay tcpdump"
 case ${1:-} in

@@ -1424,8 +1424,8 @@ Test(engine, window_clears_wrapped_sub_buckets)
 	for (int i = 0; i < 10; i++)
 		feed(1450 + i, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
 	cr_expect_eq(ngot, 0);
-	/* Sub-bucket 29: 15 later, buckets 15 .. 28 (13 of them past a wrap)
-	 * cleared, 14 kept. */
+	/* Sub-bucket 29: 15 later, buckets 15 .. 29 (slot 15, then slots
+	 * 0 .. 13 past the wrap) cleared, 14 kept. */
 	feed(2950, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
 	cr_assert_eq(ngot, 1);
 	cr_expect(strncmp(got[0].msg, "11 requests from", 16) == 0, "%s", got[0].msg);
@@ -1437,4 +1437,19 @@ Test(engine, window_clears_wrapped_sub_buckets)
 		feed(3051 + i, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
 	cr_assert_eq(ngot, 2);
 	cr_expect(strncmp(got[1].msg, "11 requests from", 16) == 0, "%s", got[1].msg);
+}
+
+/* The wrapped part of a run clears counts too: nine events in sub-bucket
+ * 2, one in 14 (ten in the window, not over 10), then one in 19, whose
+ * run 15 .. 19 wraps to slots 15, 0 .. 3 and takes the nine away. */
+Test(engine, window_wrap_clears_counted_slots)
+{
+	rule_on(R_SOURCE_FLOOD, 10, 1600, 0); /* 16 sub-buckets of 100 ms */
+	start();
+	for (int i = 0; i < 9; i++)
+		feed(250 + i, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(1450, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 0);
+	feed(1950, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 0, "the nine events of sub-bucket 2 still counted");
 }

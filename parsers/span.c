@@ -10,13 +10,6 @@ lower(unsigned char c)
 }
 
 int
-span_eq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return n == s.len && (n == 0 || memcmp(s.p, lit, n) == 0);
-}
-
-int
 span_istarts(struct span s, const char *lit)
 {
 	for (uint32_t i = 0; lit[i] != '\0'; i++)

@@ -58,8 +58,14 @@ span_ieq(struct span s, const char *lit)
 	size_t n = __builtin_strlen(lit);
 	return n == s.len && span_ieq_n(s, lit, n);
 }
-/* 1 if s equals lit exactly. */
-int span_eq(struct span s, const char *lit);
+/* 1 if s equals lit exactly.  Inline: with a literal the length is a
+ * constant and the compare one memcmp. */
+static inline int
+span_eq(struct span s, const char *lit)
+{
+	size_t n = __builtin_strlen(lit);
+	return n == s.len && (n == 0 || __builtin_memcmp(s.p, lit, n) == 0);
+}
 /* 1 if s begins with lit, case-insensitively. */
 int span_istarts(struct span s, const char *lit);
 /* Trims spaces, tabs, CR and LF at both ends (LWS, RFC 3261 section 25.1). */

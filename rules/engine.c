@@ -198,15 +198,13 @@ sb_mem(struct sb *b, const char *s, size_t n)
 	b->p[b->n] = '\0';
 }
 
-/* s as it is (as snprintf's %s would copy it), as much as fits. */
-static void
+/* s as it is (as snprintf's %s would copy it), as much as fits.  Inline:
+ * for a literal s the length is a constant. */
+static inline void
 sb_cat(struct sb *b, const char *s)
 {
 	sb_mem(b, s, strlen(s));
 }
-
-/* sb_cat of a string literal, without counting it at run time. */
-#define SB_LIT(b, lit) sb_mem((b), lit, sizeof(lit) - 1)
 
 static void
 sb_u64(struct sb *b, uint64_t v)
@@ -259,7 +257,7 @@ addr_str(char buf[INET6_ADDRSTRLEN], int ver, const uint8_t *a)
 		ip4_text(buf, a);
 		return buf;
 	}
-	if (inet_ntop(ver == 6 ? AF_INET6 : AF_INET, a, buf, INET6_ADDRSTRLEN) == NULL)
+	if (inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN) == NULL)
 		snprintf(buf, INET6_ADDRSTRLEN, "?");
 	return buf;
 }
@@ -578,11 +576,11 @@ render_bin(const struct ktab_key *k, struct sb *b)
 {
 	if (k->kind == K_ADDR) {
 		if (k->tag == TAG_SRC)
-			SB_LIT(b, "src ");
+			sb_cat(b, "src ");
 		sb_ip(b, k->ver, k->id);
 	} else {
 		sb_ip4(b, k->id);
-		SB_LIT(b, " <-> ");
+		sb_cat(b, " <-> ");
 		sb_ip4(b, k->id + 4);
 	}
 }
@@ -708,14 +706,14 @@ flush_held(struct rtab *rt, struct kent *k)
 	struct sb b;
 	sb_init(&b, m, sizeof(m));
 	sb_u64(&b, n);
-	SB_LIT(&b, " further ");
+	sb_cat(&b, " further ");
 	sb_cat(&b, rt->name);
 	if (n == 1)
-		SB_LIT(&b, " event for ");
+		sb_cat(&b, " event for ");
 	else
-		SB_LIT(&b, " events for ");
+		sb_cat(&b, " events for ");
 	sb_cat(&b, key);
-	SB_LIT(&b, " suppressed since the last alert");
+	sb_cat(&b, " suppressed since the last alert");
 	/* Suppressed events are those of the last alert's kind: a raised
 	 * severity must not be reported lower at the flush. */
 	int sev = k->alerted ? k->sev : rt->c->severity;
@@ -1333,13 +1331,13 @@ r_cleartext(struct ctx *x, struct rtab *rt)
 	char w[32];
 	struct sb b;
 	sb_init(&b, x->e->msg, MSG_MAX);
-	SB_LIT(&b, "SIP signalling in cleartext over ");
+	sb_cat(&b, "SIP signalling in cleartext over ");
 	sb_cat(&b, transport_name(p));
-	SB_LIT(&b, " between ");
+	sb_cat(&b, " between ");
 	sb_cat(&b, x->key);
-	SB_LIT(&b, " (");
+	sb_cat(&b, " (");
 	sb_cat(&b, what(w, sizeof(w), x->m));
-	SB_LIT(&b, ")");
+	sb_cat(&b, ")");
 	if (raised == 1) {
 		sb_cat(&b, ", domain ");
 		sb_cat(&b, d->name);
@@ -1446,15 +1444,15 @@ scanner_hit(struct ctx *x, struct rtab *rt, const char *name, struct span v, int
 	struct sb b;
 	sb_init(&b, x->e->msg, MSG_MAX);
 	sb_cat(&b, what(w, sizeof(w), x->m));
-	SB_LIT(&b, " from ");
+	sb_cat(&b, " from ");
 	sb_cat(&b, src_str(x));
-	SB_LIT(&b, " has ");
+	sb_cat(&b, " has ");
 	sb_cat(&b, name);
-	SB_LIT(&b, " '");
+	sb_cat(&b, " '");
 	sb_cat(&b, excerpt(e, sizeof(e), v));
-	SB_LIT(&b, "' matching scanner pattern '");
+	sb_cat(&b, "' matching scanner pattern '");
 	sb_cat(&b, pattern_source(x->e->cfg->scanner.v[pi]));
-	SB_LIT(&b, "'");
+	sb_cat(&b, "'");
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
@@ -1722,15 +1720,12 @@ r_auth_failure(struct ctx *x)
 		bf_count(x, rt, &k);
 }
 
-/* span_eq with a string literal, its length known at compile time: for
- * the CSeq method of every 2xx. */
-#define SPAN_IS(s, lit) ((s).len == sizeof(lit) - 1 && memcmp((s).p, lit, sizeof(lit) - 1) == 0)
 
 static void
 r_auth_breach(struct ctx *x, struct rtab *rt)
 {
 	const struct sip_summary *s = x->s;
-	if (!SPAN_IS(s->cseq_method, "REGISTER") && !SPAN_IS(s->cseq_method, "INVITE"))
+	if (!span_eq(s->cseq_method, "REGISTER") && !span_eq(s->cseq_method, "INVITE"))
 		return;
 	/* A retransmitted 2xx is the same login; a 2xx to a request seen
 	 * without credentials is no password accepted. */
@@ -1878,7 +1873,7 @@ r_unauth_call(struct ctx *x, struct rtab *rt)
 	int answer = (st >= 180 && st < 190) || (st >= 200 && st < 300);
 	if (!challenge && !answer)
 		return;
-	if (!SPAN_IS(x->s->cseq_method, "INVITE"))
+	if (!span_eq(x->s->cseq_method, "INVITE"))
 		return;
 	struct ftab_key fk;
 	inv_key(x, &fk);

@@ -2,8 +2,8 @@
  * ktab.c - see ktab.h.
  *
  * The index is an array of 32-bit buckets, linear probing, at most five
- * eighths full of entries (about as large as a chained index with one
- * bucket per entry): a key's probe usually stays within the cache line of
+ * eighths full of entries (1.6 to 3.2 buckets of 4 bytes per entry): a
+ * key's probe usually stays within the cache line of
  * its home bucket, and the 8-bit tag beside each record number skips all
  * but about one in 255 of the records that are not the key.
  * A released entry leaves a tombstone (unless the run ends after it: then

@@ -43,6 +43,8 @@ struct memo {
  * keep replacing each other (a scan each time); the way used less
  * recently goes. */
 #define MEMO_SETS 32 /* a power of two */
+/* The slot is chosen from a subject's first and last eight bytes. */
+_Static_assert(LITSCAN_MEMO_MIN >= 8, "memo subjects have two words");
 
 struct litscan {
 	struct memo memo[MEMO_SETS][2];

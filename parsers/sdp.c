@@ -171,11 +171,7 @@ sdp_parse(struct span body, struct sdp_info *info)
 	uint16_t sess_fp = 0;
 	struct lines lines;
 
-	/* media[] (1 KB) is left alone: slots are cleared as they are used. */
-	info->origin = info->conn = SPAN_NULL;
-	info->num_media = info->media_total = info->crypto_total = 0;
-	info->fingerprint_total = 0;
-	info->bad = 0;
+	sdp_info_reset(info);
 	/* "v=" is the first line (RFC 4566 section 5). */
 	if (body.len < 2 || body.p[0] != 'v' || body.p[1] != '=')
 		return -1;

@@ -44,8 +44,22 @@ struct sdp_info {
 };
 
 /*
+ * Empties *info: no media (media[], 1 KB, is left alone: only its first
+ * num_media entries are valid, and slots are cleared as they are used).
+ */
+static inline void
+sdp_info_reset(struct sdp_info *info)
+{
+	info->origin = info->conn = SPAN_NULL;
+	info->num_media = info->media_total = info->crypto_total = 0;
+	info->fingerprint_total = 0;
+	info->bad = 0;
+}
+
+/*
  * Parses an SDP body.  Tolerates bare LF line ends.  Returns 0 when the body
- * looks like SDP (starts with "v="), -1 otherwise (*info then empty).
+ * looks like SDP (starts with "v="), -1 otherwise (*info then empty, as
+ * sdp_info_reset() leaves it).
  */
 int sdp_parse(struct span body, struct sdp_info *info);
 

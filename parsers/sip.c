@@ -186,20 +186,14 @@ same_bytes(const char *a, const char *b, uint32_t n)
 
 /* ---- methods ---- */
 
-static const char *const method_names[SIP_M__COUNT] = {
+/* NUL-padded to whole words, which method_id() compares. */
+#define METHOD_WORDS 16
+static const char method_names[SIP_M__COUNT][METHOD_WORDS] = {
 	[SIP_M_NONE] = "",
 #define SIP_M_NAME(n) [SIP_M_##n] = #n,
 	SIP_METHOD_LIST(SIP_M_NAME)
 #undef SIP_M_NAME
 	[SIP_M_OTHER] = "OTHER",
-};
-
-/* The same, NUL-padded to whole words for method_id(). */
-#define METHOD_WORDS 16
-static const char method_words[SIP_M__COUNT][METHOD_WORDS] = {
-#define SIP_M_WORD(n) [SIP_M_##n] = #n,
-	SIP_METHOD_LIST(SIP_M_WORD)
-#undef SIP_M_WORD
 };
 
 /*
@@ -381,7 +375,7 @@ method_id(const char *p, uint32_t len, const char *end)
 	if (len - 1 < 8 && end - p >= 8) {
 		unsigned m = method_idx[len][p[0] & 31];
 		uint64_t w;
-		memcpy(&w, method_words[m], 8);
+		memcpy(&w, method_names[m], 8);
 		return m != SIP_M_NONE && name_word(p, len, 0) == w ? (enum sip_method)m :
 		    SIP_M_OTHER;
 	}

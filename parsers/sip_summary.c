@@ -27,7 +27,7 @@ nameaddr(struct span v, struct sip_nameaddr *na, int *has, uint64_t *anoms,
 	}
 	if (sip_nameaddr_parse(v, na) == 0)
 		*has = 1;
-	else if (bad_bit < SIP_A__COUNT)
+	else
 		*anoms |= SIP_A_BIT(bad_bit);
 }
 
@@ -144,11 +144,6 @@ sip_summarize(const struct sip_msg *msg, struct sip_summary *s)
 			s->anomalies |= SIP_A_BIT(SIP_A_BAD_SDP);
 		}
 	} else {
-		/* media[] is 1 KB: only its first num_media entries are valid. */
-		struct sdp_info *d = &s->sdp;
-		d->origin = d->conn = SPAN_NULL;
-		d->num_media = d->media_total = d->crypto_total = 0;
-		d->fingerprint_total = 0;
-		d->bad = 0;
+		sdp_info_reset(&s->sdp);
 	}
 }

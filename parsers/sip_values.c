@@ -412,6 +412,14 @@ set_field(const struct field *tab, size_t i, void *obj, struct span v)
 		*f = v;
 }
 
+/* Unsets the span of every entry of tab in obj. */
+static void
+clear_fields(const struct field *tab, size_t n, void *obj)
+{
+	for (size_t i = 0; i < n; i++)
+		*(struct span *)(void *)((char *)obj + tab[i].off) = SPAN_NULL;
+}
+
 /* 1 if entry i of tab names name; then set_field(). */
 HOT int
 try_field(const struct field *tab, size_t i, void *obj, struct span name,
@@ -1189,8 +1197,9 @@ static const struct field auth_fields[] = {
  * fill_params(p, end, ',', 1, auth_fields, ..., a) of a list in the usual
  * shape: items token "=" value, the value a quoted-string without '\\' or
  * else running to ',' or LWS (as in item_next()), then any SP or HTAB and
- * ',' or the end.  For such a list fill_params() stores the same spans in
- * the same order (quotes stripped) and returns 0, in more steps: LWS loops
+ * ',' or the end.  For such a list fill_params() stores the same values
+ * in the same order (quotes stripped; an empty value before LWS may point
+ * before the LWS where fill_params() points after it) and returns 0, in more steps: LWS loops
  * around '=', an out-of-line quoted_end().  Returns 1 then, or 0 for any
  * other shape, with some spans of *a perhaps stored.
  */
@@ -1284,10 +1293,8 @@ sip_auth_parse(struct span s, struct sip_auth *a)
 		if (digest_fast(p, end, a))
 			return 0;
 		/* Again from the start, as fill_params() stores only into
-		 * unset spans. */
-		*a = zero_auth;
-		a->scheme = SIP_AUTH_DIGEST;
-		a->scheme_tok = span_make(s.p, q);
+		 * unset spans: digest_fast() set none but these. */
+		clear_fields(auth_fields, sizeof auth_fields / sizeof auth_fields[0], a);
 		return fill_params(p, end, ',', 1, auth_fields,
 		    sizeof auth_fields / sizeof auth_fields[0], a);
 	case SIP_AUTH_BASIC:

@@ -453,8 +453,11 @@ sink_spec_parse(const char *spec, struct sink_spec *o, char *err, size_t errlen)
 /*
  * The writer collects whole records in buf and writes them out when it
  * has caught up (file_idle) or buf is full, so that a burst costs a write
- * per buffer, not per alert, and a reader of the file (tail -f, a
- * shipper) never sees a record cut in two.
+ * per buffer, not per alert, and no record is split between two writes
+ * (a reader such as tail -f or a shipper sees whole lines).  Files we open
+ * are unbuffered (file_unbuffered): stdio would cut buf at its own 4 KiB
+ * blocks and copy it once more.  Standard output keeps its buffering, as
+ * other output may share it.
  */
 #define FILE_BUF (64u << 10)
 
@@ -503,6 +506,15 @@ file_flush(struct sink *s, struct outq *q)
 	return 0;
 }
 
+/* f, just opened, writes each buffer with one write(). */
+static FILE *
+file_unbuffered(FILE *f)
+{
+	if (f != NULL)
+		setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}
+
 static int
 file_open(struct sink *s, char *err, size_t errlen)
 {
@@ -514,7 +526,7 @@ file_open(struct sink *s, char *err, size_t errlen)
 	json_init(&fs->j);
 	if (strcmp(s->spec.target, "-") == 0) {
 		fs->f = stdout;
-	} else if ((fs->f = fopen(s->spec.target, "w")) == NULL) {
+	} else if ((fs->f = file_unbuffered(fopen(s->spec.target, "w"))) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", s->spec.target, strerror(errno));
 		free(fs);
 		return -1;
@@ -650,7 +662,7 @@ file_reopen(struct sink *s, char *err, size_t errlen)
 	struct filesink *fs = s->priv;
 	if (strcmp(s->spec.target, "-") == 0)
 		return 0;
-	FILE *nf = fopen(s->spec.target, "a");
+	FILE *nf = file_unbuffered(fopen(s->spec.target, "a"));
 	if (nf == NULL) {
 		snprintf(err, errlen, "cannot reopen %s: %s", s->spec.target, strerror(errno));
 		return -1;

@@ -156,8 +156,9 @@ struct outq {
 
 /* Called with q->mu held: 1 when what is queued makes a batch worth
  * delivering: OUTQ_BATCH records (fewer when the queue holds fewer), or
- * half the byte bound, so that a gathering writer never lets the queue
- * fill and a push drop. */
+ * half the byte bound, so that a gathering writer does not let the queue
+ * fill and a push drop (for records of up to half the bound: a larger one
+ * may find the other half taken). */
 static int
 batch_ready(const struct outq *q)
 {

@@ -187,6 +187,28 @@ Test(capture, records_across_reads)
 	cr_assert_eq(r.packets, 3000);
 }
 
+/* Records of the largest snapshot length (256 KiB) on both sides of the
+ * end of the first 256 KiB read: the second record's header starts up to
+ * 16 bytes after it, at it, across it, or its data does (the first read
+ * begins after the 24-byte file header; 24 bytes more either way are
+ * covered too).  The reader keeps the part read and reads a whole chunk
+ * after it. */
+Test(capture, largest_record_across_a_read)
+{
+	for (unsigned j = 0; j <= 88; j++) {
+		struct file w;
+		file_start(&w, 0xa1b2c3d4u, 2, 4, 262144, 1);
+		unsigned first = 262144 - j;
+		record(&w, 1, 0, first, first, 1, SIZE_MAX);
+		record(&w, 2, 0, 262144, 262144, 2, SIZE_MAX);
+		record(&w, 3, 0, 60, 60, 3, SIZE_MAX);
+		struct run r = file_done(&w, NULL);
+		cr_assert(r.fast, "j %u", j);
+		cr_assert(r.ended, "j %u", j);
+		cr_assert_eq(r.packets, 3, "j %u", j);
+	}
+}
+
 /* Nanosecond files are given in microseconds; negative and odd time
  * stamps pass as libpcap passes them. */
 Test(capture, nanosecond_and_odd_time_stamps)

@@ -62,6 +62,8 @@ _Static_assert(UI_MSG_MAX % REC_GRAIN == 0, "the largest class holds UI_MSG_MAX"
 _Static_assert(REC_CLASSES <= 32, "a bit of dash.pooled per class");
 #define POOL_MAX PEND_MAX
 _Static_assert(UI_MAX_RULES < 256, "rule_slot holds a row of rules");
+_Static_assert(sizeof(((struct ui_alert *)0)->rule) == sizeof(((struct ui_snap *)0)->rules[0].name),
+    "a rule row's shown name is the snapshot's");
 
 struct avec {
 	struct ui_alert **a;
@@ -165,7 +167,7 @@ dash_new(const struct dash_opts *o, char *err, size_t errlen)
 	d->back = calloc(1, sizeof(*d->back));
 	d->mid = calloc(1, sizeof(*d->mid));
 	/* Vectors: only their first n entries are ever read. */
-	d->pend.a = malloc(ALERT_QUEUE * sizeof(*d->pend.a));
+	d->pend.a = malloc(PEND_MAX * sizeof(*d->pend.a));
 	d->shared.a = malloc(ALERT_QUEUE * sizeof(*d->shared.a));
 	d->gone = malloc(GONE_MAX * sizeof(*d->gone));
 	d->gone_spare = malloc(GONE_MAX * sizeof(*d->gone_spare));
@@ -844,10 +846,8 @@ publish(struct dash *d, int state)
 	memcpy(s->by_sev, d->by_sev, sizeof(s->by_sev));
 	s->nrules = d->nrules;
 	for (unsigned i = 0; i < d->nrules; i++) {
-		/* cut to the snapshot's column, still NUL-terminated */
-		size_t nl = strnlen(d->rules[i].name, sizeof(s->rules[i].name) - 1);
-		memcpy(s->rules[i].name, d->rules[i].name, nl);
-		s->rules[i].name[nl] = '\0';
+		/* the name as cut for the column (rule names are printable) */
+		memcpy(s->rules[i].name, d->rules[i].shown, sizeof(s->rules[i].name));
 		s->rules[i].n = d->rules[i].n;
 		s->rules[i].sev = -1;
 	}

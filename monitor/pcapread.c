@@ -12,6 +12,7 @@
  */
 #include "monitor/pcapread.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,7 @@ refill(struct pcapread *r)
 	r->have = left;
 	r->off = 0;
 	/* left is less than one record: a whole chunk fits after it. */
+	assert(left + PCAPREAD_CHUNK <= r->cap);
 	ssize_t n = read_full(r->fd, r->buf + left, PCAPREAD_CHUNK);
 	if (n < 0)
 		return -1;

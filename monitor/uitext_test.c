@@ -1,4 +1,4 @@
-/* dashboard_test.c - the dashboard bridge's text helpers (monitor/uitext.c). */
+/* uitext_test.c - the dashboard bridge's text helpers (monitor/uitext.c). */
 #include <criterion/criterion.h>
 #include <string.h>
 

@@ -3,15 +3,14 @@
 # Run as root (or through sudo). Safe to run again.
 #   install-deps.sh          build and test
 #   install-deps.sh --bench  the same plus what only `make bench` uses
-#                            (sngrep, to compare against; tcpreplay and
-#                            tcpdump for the live rate)
+#                            (sngrep, to compare against)
 set -eu
 PKGS="build-essential pkg-config
 libpcap-dev libnids-dev libpcre2-dev libncurses-dev libyaml-dev
 libcriterion-dev
 tshark tcpdump tcpreplay python3 rsyslog iproute2 ethtool tmux time procps
 clang libclang-rt-14-dev valgrind"
-BENCH_PKGS="sngrep tcpreplay tcpdump"
+BENCH_PKGS="sngrep"
 case ${1:-} in
 "") ;;
 --bench) PKGS="$PKGS $BENCH_PKGS" ;;

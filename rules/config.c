@@ -29,6 +29,7 @@
 #define CFG_MAX_USERS 4096
 #define CFG_MAX_PATTERNS 1024
 #define CFG_MAX_DOMAIN 253 /* RFC 1035 */
+#define CFG_MAX_HEADER 64  /* a custom rule's header name */
 #define CFG_MAX_USER 256
 #define CFG_SHOW 64 /* bytes of a value quoted in a message */
 
@@ -990,7 +991,7 @@ header_ok(const char *s)
 	size_t len = strlen(s);
 
 	/* RFC 3261 25.1: a header name is a token. */
-	return len > 0 && len <= RULE_NAME_MAX &&
+	return len > 0 && len <= CFG_MAX_HEADER &&
 	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	        "0123456789-.!%*_+`'~") == len;
 }

@@ -748,20 +748,38 @@ decap_tunnel(const struct decap_ip *ipi, const uint8_t **inner,
 	}
 }
 
+/*
+ * Each byte value's decimal digits, then a dot, in four bytes, and the
+ * digit count: four table steps of one 4-byte store each (rule keys and
+ * the dashboard render addresses for every alert and every held key).
+ */
+#define DIG(v, i) ((char)('0' + ((v) >= 100 ? ((i) == 0 ? (v) / 100 : (i) == 1 ? (v) / 10 % 10 : (v) % 10) \
+                               : (v) >= 10 ? ((i) == 0 ? (v) / 10 : (v) % 10) : (v))))
+#define NDIG(v) ((v) >= 100 ? 3 : (v) >= 10 ? 2 : 1)
+#define OCT(v) { { DIG(v, 0), NDIG(v) > 1 ? DIG(v, 1) : '.', NDIG(v) > 2 ? DIG(v, 2) : '.', '.' }, NDIG(v) }
+#define OCT4(v) OCT(v), OCT((v) + 1), OCT((v) + 2), OCT((v) + 3)
+#define OCT16(v) OCT4(v), OCT4((v) + 4), OCT4((v) + 8), OCT4((v) + 12)
+#define OCT64(v) OCT16(v), OCT16((v) + 16), OCT16((v) + 32), OCT16((v) + 48)
+static const struct {
+	char s[4];
+	uint8_t n;
+} octets[256] = { OCT64(0), OCT64(64), OCT64(128), OCT64(192) };
+#undef DIG
+#undef NDIG
+#undef OCT
+#undef OCT4
+#undef OCT16
+#undef OCT64
+
 size_t
 ip4_text(char out[16], const uint8_t a[4])
 {
+	/* At most 12 bytes are written before the last octet's four. */
 	char *p = out;
 	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
-		if (i)
-			*p++ = '.';
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
+		memcpy(p, octets[a[i]].s, 4);
+		p += octets[a[i]].n + 1;
 	}
-	*p = '\0';
-	return (size_t)(p - out);
+	p[-1] = '\0';
+	return (size_t)(p - 1 - out);
 }

@@ -103,6 +103,88 @@ Test(scan, cls_every_position)
 	}
 }
 
+/* scan_byte_to(): the first byte sought before lim, else lim, reading
+ * [p, lim] only, for every length up to 40 and every position of the
+ * byte (or none, or only at lim or past it), from every start. */
+Test(scan, byte_to_matches_byte_loop)
+{
+	char buf[48];
+	for (size_t len = 1; len <= 40; len++) {
+		for (size_t hit = 0; hit <= len; hit++) {
+			memset(buf, 'x', sizeof buf);
+			if (hit < len)
+				buf[hit] = ':';
+			/* [g, g + len) readable: lim is at most its last byte. */
+			const char *g = guard_put(buf, len);
+			for (size_t lim = 0; lim < len; lim++) {
+				for (size_t from = 0; from <= lim; from++) {
+					const char *want = hit >= from && hit < lim ? g + hit : g + lim;
+					cr_assert_eq(scan_byte_to(g + from, g + lim, ':'), want,
+					    "len %zu hit %zu lim %zu from %zu", len, hit, lim, from);
+				}
+			}
+		}
+	}
+}
+
+/* Every LF of [p, end) (at most max), in order, by a byte loop. */
+static size_t
+ref_lfs(const char *p, const char *end, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (; p < end && n < max; p++)
+		if (*p == '\n')
+			out[n++] = p;
+	return n;
+}
+
+/*
+ * The LF walk takes every LF of [p, end) once, in order, then returns
+ * end; it reports "no NUL" only when no byte from p to the last LF taken
+ * is NUL.  Inputs of every length up to 200 with LFs at pseudo-random
+ * places, starting at several p, with lo = p (short inputs: the last
+ * window read byte by byte) and lo = the input's start (the last 64
+ * bytes loaded again), against a guard page.
+ */
+Test(scan, lf_walk_matches_byte_loop)
+{
+	static char buf[256];
+	const char *want[256];
+	uint32_t x = 12345;
+
+	for (size_t len = 1; len <= 200; len++) {
+		for (int round = 0; round < 6; round++) {
+			for (size_t i = 0; i < len; i++) {
+				x = x * 1103515245u + 12345u;
+				unsigned r = (x >> 16) % (round < 3 ? 8u : 40u);
+				buf[i] = r == 0 ? '\n' : r == 1 && round & 1 ? '\0' : 'a';
+			}
+			const char *g = guard_put(buf, len), *end = g + len;
+			for (size_t from = 0; from < len; from += 1 + len / 7) {
+				for (int lo_at_p = 0; lo_at_p <= 1; lo_at_p++) {
+					const char *p = g + from;
+					struct scan_lf w;
+					scan_lf_init(&w, lo_at_p ? p : g, p, end);
+					size_t n = ref_lfs(p, end, want, N(want));
+					for (size_t k = 0; k < n; k++) {
+						cr_assert_eq(scan_lf_next(&w), want[k],
+						    "len %zu round %d from %zu LF %zu", len, round,
+						    from, k);
+						int nul = memchr(p, '\0', (size_t)(want[k] + 1 - p)) != NULL;
+						if (nul)
+							cr_assert(scan_lf_maybe_nul(&w), "len %zu from %zu LF %zu",
+							    len, from, k);
+					}
+					cr_assert_eq(scan_lf_next(&w), end);
+					cr_assert_eq(scan_lf_next(&w), end);
+					if (memchr(g, '\0', len) == NULL)
+						cr_assert(!scan_lf_maybe_nul(&w), "len %zu: no NUL", len);
+				}
+			}
+		}
+	}
+}
+
 /* span_ieq_n() folds the case of letters only. */
 Test(span, ieq_n_letters_only)
 {

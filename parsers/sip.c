@@ -1,9 +1,10 @@
 /*
  * sip.c - zero-copy SIP message parser, see sip.h.
  *
- * One forward pass over the start line and the header block: scan_byte()
- * finds line ends, a 256-entry class table decides token bytes, header names
- * go through one {name, compact form, id} table.  Every read is bounded by
+ * One forward pass over the start line and the header block: one walk
+ * over their LFs, 64 bytes a step (scan_lf_next()), finds line ends, a
+ * 256-entry class table decides token bytes, header names go through one
+ * {name, compact form, id} table.  Every read is bounded by
  * pointer comparisons against the end of the input; nothing is written to
  * the input and nothing is allocated.
  *
@@ -166,6 +167,20 @@ trim_lws(const char *s, const char *e)
 	return span_make(s, e);
 }
 
+/*
+ * trim_lws() of a header value [s, e) where *e is the CR or LF that ends
+ * its line (so readable, and LWS): most values follow exactly one SP and
+ * end right before the CR, which three byte tests settle.
+ */
+HOT struct span
+trim_value(const char *s, const char *e)
+{
+	/* s[1] is readable: *s is SP, so s < e. */
+	if (*s == ' ' && !is_lws(s[1]) && !is_lws(e[-1]))
+		return span_make(s + 1, e);
+	return trim_lws(s, e);
+}
+
 HOT const char *
 rtrim_wsp(const char *s, const char *e)
 {
@@ -236,46 +251,88 @@ sip_method_lookup(struct span tok)
 /* Names are NUL-padded to whole 8-byte words for hdr_eq() and hdr_ieq(). */
 #define HDR_MAX_NAME 19
 #define HDR_NAME_BUF 24
+/* 32 bytes an entry, so that finding one is a shift. */
 struct hdr_def {
-	char name[HDR_NAME_BUF];
+	_Alignas(32) char name[HDR_NAME_BUF];
 	char compact; /* lower case, 0 when none */
+	uint8_t len;  /* of name */
 };
+#define HD(name, compact) { name, compact, sizeof(name) - 1 }
 
 /* Compact forms: RFC 3261 section 7.3.3 (i f t m l v s k c e) and the IANA
  * registry (o RFC 6665, u RFC 6665, r RFC 3515, x RFC 4028, y RFC 8224,
  * b RFC 3892). */
 static const struct hdr_def hdr_tab[SIP_H__COUNT] = {
-	[SIP_H_OTHER] = { "", 0 },
-	[SIP_H_VIA] = { "Via", 'v' },
-	[SIP_H_FROM] = { "From", 'f' },
-	[SIP_H_TO] = { "To", 't' },
-	[SIP_H_CALL_ID] = { "Call-ID", 'i' },
-	[SIP_H_CSEQ] = { "CSeq", 0 },
-	[SIP_H_CONTACT] = { "Contact", 'm' },
-	[SIP_H_MAX_FORWARDS] = { "Max-Forwards", 0 },
-	[SIP_H_CONTENT_LENGTH] = { "Content-Length", 'l' },
-	[SIP_H_CONTENT_TYPE] = { "Content-Type", 'c' },
-	[SIP_H_CONTENT_ENCODING] = { "Content-Encoding", 'e' },
-	[SIP_H_USER_AGENT] = { "User-Agent", 0 },
-	[SIP_H_SERVER] = { "Server", 0 },
-	[SIP_H_EXPIRES] = { "Expires", 0 },
-	[SIP_H_AUTHORIZATION] = { "Authorization", 0 },
-	[SIP_H_PROXY_AUTHORIZATION] = { "Proxy-Authorization", 0 },
-	[SIP_H_WWW_AUTHENTICATE] = { "WWW-Authenticate", 0 },
-	[SIP_H_PROXY_AUTHENTICATE] = { "Proxy-Authenticate", 0 },
-	[SIP_H_SUBJECT] = { "Subject", 's' },
-	[SIP_H_SUPPORTED] = { "Supported", 'k' },
-	[SIP_H_EVENT] = { "Event", 'o' },
-	[SIP_H_ALLOW_EVENTS] = { "Allow-Events", 'u' },
-	[SIP_H_REFER_TO] = { "Refer-To", 'r' },
-	[SIP_H_REFERRED_BY] = { "Referred-By", 'b' },
-	[SIP_H_SESSION_EXPIRES] = { "Session-Expires", 'x' },
-	[SIP_H_IDENTITY] = { "Identity", 'y' },
-	[SIP_H_ROUTE] = { "Route", 0 },
-	[SIP_H_RECORD_ROUTE] = { "Record-Route", 0 },
-	[SIP_H_ALLOW] = { "Allow", 0 },
-	[SIP_H_REQUIRE] = { "Require", 0 },
-	[SIP_H_MIME_VERSION] = { "MIME-Version", 0 },
+	[SIP_H_OTHER] = HD("", 0),
+	[SIP_H_VIA] = HD("Via", 'v'),
+	[SIP_H_FROM] = HD("From", 'f'),
+	[SIP_H_TO] = HD("To", 't'),
+	[SIP_H_CALL_ID] = HD("Call-ID", 'i'),
+	[SIP_H_CSEQ] = HD("CSeq", 0),
+	[SIP_H_CONTACT] = HD("Contact", 'm'),
+	[SIP_H_MAX_FORWARDS] = HD("Max-Forwards", 0),
+	[SIP_H_CONTENT_LENGTH] = HD("Content-Length", 'l'),
+	[SIP_H_CONTENT_TYPE] = HD("Content-Type", 'c'),
+	[SIP_H_CONTENT_ENCODING] = HD("Content-Encoding", 'e'),
+	[SIP_H_USER_AGENT] = HD("User-Agent", 0),
+	[SIP_H_SERVER] = HD("Server", 0),
+	[SIP_H_EXPIRES] = HD("Expires", 0),
+	[SIP_H_AUTHORIZATION] = HD("Authorization", 0),
+	[SIP_H_PROXY_AUTHORIZATION] = HD("Proxy-Authorization", 0),
+	[SIP_H_WWW_AUTHENTICATE] = HD("WWW-Authenticate", 0),
+	[SIP_H_PROXY_AUTHENTICATE] = HD("Proxy-Authenticate", 0),
+	[SIP_H_SUBJECT] = HD("Subject", 's'),
+	[SIP_H_SUPPORTED] = HD("Supported", 'k'),
+	[SIP_H_EVENT] = HD("Event", 'o'),
+	[SIP_H_ALLOW_EVENTS] = HD("Allow-Events", 'u'),
+	[SIP_H_REFER_TO] = HD("Refer-To", 'r'),
+	[SIP_H_REFERRED_BY] = HD("Referred-By", 'b'),
+	[SIP_H_SESSION_EXPIRES] = HD("Session-Expires", 'x'),
+	[SIP_H_IDENTITY] = HD("Identity", 'y'),
+	[SIP_H_ROUTE] = HD("Route", 0),
+	[SIP_H_RECORD_ROUTE] = HD("Record-Route", 0),
+	[SIP_H_ALLOW] = HD("Allow", 0),
+	[SIP_H_REQUIRE] = HD("Require", 0),
+	[SIP_H_MIME_VERSION] = HD("MIME-Version", 0),
+};
+#undef HD
+
+/*
+ * The name a line most likely starts with, guessed from its first two
+ * bytes as most senders write them (hdr_tab's spelling) by a multiplicative
+ * hash into 64 slots where no two of those prefixes collide; up to two
+ * names a slot, the more common first where names share a prefix
+ * (Content-Length and Contact; Content-Type is left to the general path).
+ * A guess is confirmed by comparing the name and the ':' right after it,
+ * so neither the ':' nor the name's end needs a search; a wrong or absent
+ * guess costs those compares and takes the general path.  The table can
+ * make a line dearer or cheaper, never change its result.  A prefix's
+ * slot is its two bytes as a little-endian uint16_t, times HDR_GUESS_MUL,
+ * top HDR_GUESS_BITS bits of the 32-bit product.
+ */
+#define HDR_GUESS_MUL 0x92276659u
+#define HDR_GUESS_BITS 6
+static const uint8_t hdr_guess[1u << HDR_GUESS_BITS][2] = {
+	[1] = { SIP_H_CSEQ }, /* "CS" */
+	[2] = { SIP_H_TO }, /* "To" */
+	[3] = { SIP_H_WWW_AUTHENTICATE }, /* "WW" */
+	[4] = { SIP_H_IDENTITY }, /* "Id" */
+	[7] = { SIP_H_AUTHORIZATION }, /* "Au" */
+	[11] = { SIP_H_CALL_ID }, /* "Ca" */
+	[12] = { SIP_H_MIME_VERSION }, /* "MI" */
+	[13] = { SIP_H_PROXY_AUTHORIZATION, SIP_H_PROXY_AUTHENTICATE }, /* "Pr" */
+	[14] = { SIP_H_USER_AGENT }, /* "Us" */
+	[16] = { SIP_H_VIA }, /* "Vi" */
+	[21] = { SIP_H_CONTENT_LENGTH, SIP_H_CONTACT }, /* "Co" */
+	[22] = { SIP_H_RECORD_ROUTE, SIP_H_REQUIRE }, /* "Re" */
+	[25] = { SIP_H_SUPPORTED, SIP_H_SUBJECT }, /* "Su" */
+	[32] = { SIP_H_FROM }, /* "Fr" */
+	[35] = { SIP_H_EVENT }, /* "Ev" */
+	[46] = { SIP_H_ALLOW, SIP_H_ALLOW_EVENTS }, /* "Al" */
+	[55] = { SIP_H_EXPIRES }, /* "Ex" */
+	[56] = { SIP_H_MAX_FORWARDS }, /* "Ma" */
+	[57] = { SIP_H_ROUTE }, /* "Ro" */
+	[59] = { SIP_H_SERVER, SIP_H_SESSION_EXPIRES }, /* "Se" */
 };
 
 /* Compact form byte (either case) -> id. */
@@ -428,6 +485,18 @@ hdr_ieq(const char *p, uint32_t len, const char *n)
 	return 1;
 }
 
+/* hdr_lookup() of a full name, 2..HDR_MAX_NAME bytes. */
+static inline enum sip_hdr_id
+hdr_lookup_full(const char *p, uint32_t len)
+{
+	unsigned id = hdr_idx[len][p[1] & 31];
+	/* Most senders write the canonical spelling. */
+	if (id == SIP_H_OTHER || hdr_eq(p, len, hdr_tab[id].name) ||
+	    hdr_ieq(p, len, hdr_tab[id].name))
+		return (enum sip_hdr_id)id;
+	return SIP_H_OTHER;
+}
+
 /* sip_hdr_lookup() for a name of 1..HDR_MAX_NAME bytes at p, readable up
  * to the next multiple of 8 bytes. */
 static inline enum sip_hdr_id
@@ -436,12 +505,7 @@ hdr_lookup(const char *p, uint32_t len)
 	/* RFC 3261 section 7.3.1: field names are case-insensitive. */
 	if (len == 1)
 		return (enum sip_hdr_id)hdr_compact[(unsigned char)*p];
-	unsigned id = hdr_idx[len][p[1] & 31];
-	/* Most senders write the canonical spelling. */
-	if (id == SIP_H_OTHER || hdr_eq(p, len, hdr_tab[id].name) ||
-	    hdr_ieq(p, len, hdr_tab[id].name))
-		return (enum sip_hdr_id)id;
-	return SIP_H_OTHER;
+	return hdr_lookup_full(p, len);
 }
 
 enum sip_hdr_id
@@ -462,11 +526,45 @@ name_id(const char *p, const char *ne, const char *end)
 {
 	uint32_t len = (uint32_t)(ne - p);
 
+	/* The usual case in one test: a full name, far enough from the end
+	 * for any name's words. */
+	if (len - 2 <= HDR_MAX_NAME - 2 && end - p >= HDR_NAME_BUF)
+		return (unsigned)hdr_lookup_full(p, len);
 	if (len == 0 || len > HDR_MAX_NAME)
 		return SIP_H_OTHER;
 	if ((uint32_t)(end - p) >= ((len + 7) & ~7u))
 		return (unsigned)hdr_lookup(p, len);
 	return (unsigned)sip_hdr_lookup(span_make(p, ne));
+}
+
+/* 1 if the line [p, p + n) starts with hdr_tab[id]'s name as spelled
+ * there and a ':'.  [p, p + 8) must be readable: hdr_eq() reads no
+ * further than that and the name, which then ends inside the line. */
+HOT int
+guess_is(const char *p, size_t n, unsigned id)
+{
+	const struct hdr_def *h = &hdr_tab[id];
+	return n > h->len && p[h->len] == ':' && hdr_eq(p, h->len, h->name);
+}
+
+/* The id of the known header whose name, as hdr_tab spells it, and a ':'
+ * begin the line [p, lf), when hdr_guess guesses it; else SIP_H_OTHER.
+ * [p, p + 8) must be readable. */
+HOT unsigned
+guess_name(const char *p, const char *lf)
+{
+	uint16_t w;
+	memcpy(&w, p, 2);
+	const uint8_t *g = hdr_guess[(uint32_t)(w * HDR_GUESS_MUL) >> (32 - HDR_GUESS_BITS)];
+	size_t n = (size_t)(lf - p);
+	/* Slot 1 is used only after slot 0. */
+	if (g[0] == SIP_H_OTHER)
+		return SIP_H_OTHER;
+	if (guess_is(p, n, g[0]))
+		return g[0];
+	if (g[1] != SIP_H_OTHER && guess_is(p, n, g[1]))
+		return g[1];
+	return SIP_H_OTHER;
 }
 
 int
@@ -774,16 +872,12 @@ check_len(struct sip_msg *m, struct span v, uint32_t max, unsigned empty, unsign
 		m->anomalies |= SIP_A_BIT(lng);
 }
 
-/* Digits with LWS around them, any number of leading zeros; -1 when the
- * value is not a number or exceeds UINT32_MAX. */
+/* Digits, any number of leading zeros, in a header value (trimmed of
+ * LWS already); -1 when the value is not a number or exceeds UINT32_MAX. */
 HOT int
 parse_u32(struct span v, uint32_t *out)
 {
 	const char *p = v.p, *e = v.p + v.len;
-	while (p < e && is_lws(*p))
-		p++;
-	while (e > p && is_lws(e[-1]))
-		e--;
 	if (p == e)
 		return -1;
 	uint64_t n = 0;
@@ -922,16 +1016,22 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	if (p == end)
 		return stream ? -2 : -1;
 
-	/* Find the start line: the first line, or after junk (see sip.h). */
+	/*
+	 * Find the start line: the first line, or after junk (see sip.h).
+	 * One walk takes every LF from here to the end of the header block,
+	 * in order, and sees every byte of it for the NUL check at the end.
+	 */
 	const char *const first = p;
 	const char *start = NULL, *lend = NULL;
+	struct scan_lf lfs;
+	scan_lf_init(&lfs, buf, first, end);
 	for (const char *line = first;; ) {
 		if (line - first >= SIP_JUNK_WINDOW)
 			return -1;
 		if (line == end)
 			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
-		const char *lf = memchr(line, '\n', (size_t)(end - line));
-		if (lf == NULL) {
+		const char *lf = scan_lf_next(&lfs);
+		if (lf == end) {
 			if (could_start(line, end))
 				return -2;
 			return (stream && end - first < SIP_JUNK_WINDOW) ? -2 : -1;
@@ -963,39 +1063,51 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 
 	/* Header fields (section 7.3), up to the empty line. */
 	struct hdr_state st = { SPAN_NULL, 0 };
+	if (p >= end)
+		return -2;
+	/* From here on p < end: each line ends at an LF with a byte after it. */
 	for (;;) {
-		if (p >= end)
-			return -2;
-		if (*p == '\n') {
-			msg->anomalies |= A(BARE_LF);
-			p++;
-			break;
-		}
-		if (*p == '\r') {
-			if (end - p < 2)
-				return -2;
-			if (p[1] == '\n') {
-				p += 2;
+		/* CR and LF are at most '\r': one test lets the usual line,
+		 * which starts with a letter, past both checks. */
+		if ((unsigned char)*p <= '\r') {
+			if (*p == '\n') {
+				msg->anomalies |= A(BARE_LF);
+				(void)scan_lf_next(&lfs);
+				p++;
 				break;
+			}
+			if (*p == '\r') {
+				if (end - p < 2)
+					return -2;
+				if (p[1] == '\n') {
+					(void)scan_lf_next(&lfs);
+					p += 2;
+					break;
+				}
 			}
 		}
 		/* A logical line runs to an LF not followed by SP/HTAB
 		 * (section 7.3.1 folding); deciding needs the byte after it. */
 		const char *ls = p;
-		/* The first ':' comes with the line end, for the name below. */
-		const char *c = scan_any2(p, end, ':', '\n');
-		const char *lf = c < end && *c == ':' ? scan_byte32(c + 1, end, '\n') : c;
+		const char *lf = scan_lf_next(&lfs);
 		if (lf == end)
 			return -2;
-		for (;;) {
+		/* The first ':' before the line end (else the LF), for the
+		 * name below: right after the name when it is the one guessed. */
+		unsigned id = end - p >= 8 ? guess_name(p, lf) : SIP_H_OTHER;
+		const char *c = id != SIP_H_OTHER ? p + hdr_tab[id].len :
+		    scan_byte_to(p, lf, ':');
+		if (lf[-1] != '\r')
+			msg->anomalies |= A(BARE_LF);
+		if (end - lf < 2)
+			return -2;
+		while (is_wsp(lf[1])) {
+			lf = scan_lf_next(&lfs);
+			if (lf == end)
+				return -2;
 			if (lf[-1] != '\r')
 				msg->anomalies |= A(BARE_LF);
 			if (end - lf < 2)
-				return -2;
-			if (!is_wsp(lf[1]))
-				break;
-			lf = scan_byte(lf + 1, end, '\n');
-			if (lf == end)
 				return -2;
 		}
 		const char *le = lf[-1] == '\r' ? lf - 1 : lf;
@@ -1006,8 +1118,11 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		 * first ':' is one (WSP may follow it), skip_tok() would stop
 		 * where it ends: the name needs no scan of its own.
 		 */
-		const char *ne = rtrim_wsp(ls, c), *colon = c;
-		unsigned id = *c == ':' ? name_id(ls, ne, end) : SIP_H_OTHER;
+		const char *ne = c, *colon = c;
+		if (id == SIP_H_OTHER) {
+			ne = rtrim_wsp(ls, c);
+			id = *c == ':' ? name_id(ls, ne, end) : SIP_H_OTHER;
+		}
 		if (id == SIP_H_OTHER) {
 			ne = skip_tok(ls, le);
 			colon = skip_wsp(ne, le);
@@ -1019,7 +1134,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 			 * name_id() found unknown: id stays SIP_H_OTHER. */
 		}
 		struct span name = span_make(ls, ne);
-		struct span value = trim_lws(colon + 1, le);
+		struct span value = trim_value(colon + 1, le);
 		if (msg->count[id] < UINT16_MAX)
 			msg->count[id]++;
 		if (msg->num_headers < num_hdrs) {
@@ -1036,7 +1151,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		check_header(msg, id, value, lim, &st);
 	}
 	const char *body = p;
-	if (memchr(start, '\0', (size_t)(body - start)) != NULL)
+	if (scan_lf_maybe_nul(&lfs) && memchr(start, '\0', (size_t)(body - start)) != NULL)
 		msg->anomalies |= A(NUL_BYTE);
 
 	/* Section 8.1.1 mandatory headers, section 20 singletons.  Most

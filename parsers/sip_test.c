@@ -16,6 +16,7 @@
  * dblreq).
  */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -2279,23 +2280,230 @@ Test(sip_sniff, parser_agrees)
 }
 
 
-/* scan_byte32() (scan.h, for the header lines' ends) finds what a byte
- * loop finds, at every length past two 32-byte steps, from every start,
- * against a guard page. */
-Test(sip_scan, byte32_matches_byte_loop)
+/*
+ * The header lines' ends come from one walk over the block, 64 bytes a
+ * step (scan_lf_*() in scan.h): a header whose value runs to every length
+ * up to 200 puts its line end, the line after it and the empty line at
+ * every offset of a 64-byte window, with and without a folded line, at
+ * the end of the input (stream mode, nothing after it) and before a body.
+ */
+Test(sip_walk, line_ends_at_every_offset)
 {
-	char buf[80];
-	for (size_t len = 0; len <= 72; len++) {
-		for (size_t hit = 0; hit <= len; hit++) {
-			memset(buf, 'x', sizeof(buf));
-			if (hit < len)
-				buf[hit] = '\n';
-			const char *g = guard_put(buf, len);
-			for (size_t from = 0; from <= len; from++) {
-				const char *want = hit >= from && hit < len ? g + hit : g + len;
-				cr_assert_eq(scan_byte32(g + from, g + len, '\n'), want,
-				    "len %zu hit %zu from %zu", len, hit, from);
+	static char msg[1024], val[256];
+	struct sip_msg m;
+
+	for (int fold = 0; fold <= 1; fold++) {
+		for (size_t k = 0; k <= 200; k++) {
+			memset(val, 'v', k);
+			val[k] = '\0';
+			size_t n = cat(msg, 0, RL BASE "Subject: ");
+			n = cat(msg, n, val);
+			if (fold)
+				n = cat(msg, n, "\r\n\tw");
+			n = cat(msg, n, "\r\nX-A: b\r\n" H_CL0 "\r\n");
+			for (int withbody = 0; withbody <= 1; withbody++) {
+				size_t len = withbody ? cat(msg, n, "body") : n;
+				unsigned fl = withbody ? DGRAM : STREAM;
+				cr_assert_eq(parse(msg, len, &m, SIP_MAX_HEADERS, NULL, fl),
+				    withbody ? (int)len : (int)n, "k %zu fold %d", k, fold);
+				EXPECT_BITS("line ends", m.anomalies,
+				    withbody ? A(CL_MISMATCH) : 0);
+				cr_assert_eq(m.num_headers, 8, "k %zu fold %d", k, fold);
+				const struct sip_header *h = &m.headers[5];
+				cr_assert_eq(h->id, SIP_H_SUBJECT);
+				/* The value as written, the fold kept inside it;
+				 * with nothing before the fold, trimmed to "w". */
+				char want[264];
+				snprintf(want, sizeof want, "%s%s", val,
+				    !fold ? "" : k == 0 ? "w" : "\r\n\tw");
+				cr_assert(span_is(h->value, k == 0 && !fold ? NULL : want),
+				    "k %zu fold %d: \"%.*s\"", k, fold, (int)h->value.len,
+				    h->value.p);
+				cr_assert(span_is(m.headers[6].value, "b"), "k %zu fold %d", k, fold);
+				cr_assert(span_is(m.headers[7].value, "0"));
+				cr_assert_eq(m.body.p, guarded + n);
+				/* Every strict prefix is incomplete. */
+				if (!withbody && k % 13 == 0)
+					for (size_t t = 0; t < n; t++)
+						cr_assert_eq(parse(msg, t, &m, SIP_MAX_HEADERS, NULL,
+						    STREAM), -2, "k %zu prefix %zu", k, t);
 			}
+		}
+	}
+}
+
+/*
+ * NUL_BYTE: a NUL at any offset of the start line or the header block is
+ * reported, one in the body or in junk before the start line is not.  The
+ * walk that finds the line ends also tells whether a NUL can be there at
+ * all; this checks it against the definition, for every offset, in inputs
+ * shorter and longer than the 64 bytes it loads at once.
+ */
+Test(sip_walk, nul_at_every_offset)
+{
+	static const char *const msgs[] = {
+		"SIP/2.0 200 OK\r\nCSeq: 1 BYE\r\n\r\nbody",
+		"@@\r\n" RL BASE "Subject: s\r\n" H_CL0 "\r\nbody\0",
+		RL BASE "Subject: s\r\n folded\r\n" H_CL0 "\r\n",
+	};
+	static char buf[512];
+	struct sip_msg m;
+
+	for (size_t i = 0; i < N(msgs); i++) {
+		size_t len = strlen(msgs[i]) + (i == 1);
+		for (size_t at = 0; at <= len; at++) {
+			memcpy(buf, msgs[i], len);
+			if (at < len)
+				buf[at] = '\0';
+			int r = parse(buf, len, &m, SIP_MAX_HEADERS, NULL, DGRAM);
+			if (r <= 0)
+				continue;
+			const char *start = m.raw.p, *body = m.body.p;
+			int want = memchr(start, '\0', (size_t)(body - start)) != NULL;
+			cr_assert_eq((m.anomalies & A(NUL_BYTE)) != 0, want,
+			    "msg %zu NUL at %zu: {%s}", i, at, bits(m.anomalies));
+			if (at < len && guarded + at >= start && guarded + at < body)
+				cr_assert(want, "msg %zu NUL at %zu not in the block", i, at);
+		}
+	}
+}
+
+/* Values are trimmed of LWS at both ends: the usual single SP after the
+ * colon takes a short cut, everything else the general trim. */
+Test(sip_walk, value_trim)
+{
+	static const struct {
+		const char *line, *value;
+	} cases[] = {
+		{ "Subject: v w\r\n", "v w" },
+		{ "Subject:v\r\n", "v" },
+		{ "Subject:  v\r\n", "v" },
+		{ "Subject: \tv\r\n", "v" },
+		{ "Subject:\tv\r\n", "v" },
+		{ "Subject: v \r\n", "v" },
+		{ "Subject: v\t\r\n", "v" },
+		{ "Subject: \r\n", NULL },
+		{ "Subject:\r\n", NULL },
+		{ "Subject:  \r\n", NULL },
+		{ "Subject: \r\n\tv\r\n", "v" },
+		{ "Subject: v\r\n \r\n", "v" },
+		{ "Subject: v\n", "v" },
+		{ "Subject: \n", NULL },
+		{ "Subject : v\r\n", "v" },
+	};
+	static char buf[512];
+	struct sip_msg m;
+
+	for (size_t i = 0; i < N(cases); i++) {
+		size_t n = cat(buf, 0, RL BASE);
+		n = cat(buf, n, cases[i].line);
+		n = cat(buf, n, "\r\n");
+		cr_assert_eq(parse(buf, n, &m, SIP_MAX_HEADERS, NULL, DGRAM), (int)n,
+		    "%s", cases[i].line);
+		cr_assert_eq(m.num_headers, 6);
+		cr_expect_eq(m.headers[5].id, SIP_H_SUBJECT, "%s", cases[i].line);
+		EXPECT_SPAN(cases[i].line, "value", m.headers[5].value, cases[i].value);
+	}
+}
+
+/* The ':' after a name is looked for in the line's first 16 bytes, then
+ * further: names of every length up to 40, with and without WSP before
+ * the colon, and a colon only after the line end (not a header). */
+Test(sip_walk, colon_at_every_offset)
+{
+	static char buf[512], name[48];
+	struct sip_msg m;
+
+	for (size_t k = 1; k <= 40; k++) {
+		for (int ws = 0; ws <= 2; ws++) {
+			memset(name, 'x', k);
+			name[k] = '\0';
+			size_t n = cat(buf, 0, RL BASE);
+			n = cat(buf, n, name);
+			n = cat(buf, n, ws == 0 ? ":" : ws == 1 ? " :" : "\t \t:");
+			n = cat(buf, n, " v:w\r\n\r\n");
+			cr_assert_eq(parse(buf, n, &m, SIP_MAX_HEADERS, NULL, DGRAM), (int)n);
+			EXPECT_BITS("colon", m.anomalies, 0);
+			cr_assert_eq(m.num_headers, 6, "k %zu ws %d", k, ws);
+			cr_assert(span_mem(m.headers[5].name, name, k), "k %zu ws %d", k, ws);
+			cr_assert(span_is(m.headers[5].value, "v:w"), "k %zu ws %d", k, ws);
+			/* The colon on the next line does not make this a header. */
+			n = cat(buf, 0, RL BASE);
+			n = cat(buf, n, name);
+			n = cat(buf, n, "\r\nX-B: v\r\n\r\n");
+			cr_assert_eq(parse(buf, n, &m, SIP_MAX_HEADERS, NULL, DGRAM), (int)n);
+			EXPECT_BITS("no colon", m.anomalies, A(BAD_HEADER));
+			cr_assert_eq(m.num_headers, 6, "k %zu", k);
+			cr_assert(span_is(m.headers[5].value, "v"));
+		}
+	}
+	/* Names whose colon is past the first 16 bytes. */
+	static const char *const long_names[] = { "Proxy-Authorization",
+		"WWW-Authenticate", "Proxy-Authenticate", "Content-Encoding" };
+	static const uint16_t ids[] = { SIP_H_PROXY_AUTHORIZATION,
+		SIP_H_WWW_AUTHENTICATE, SIP_H_PROXY_AUTHENTICATE, SIP_H_CONTENT_ENCODING };
+	for (size_t i = 0; i < N(long_names); i++) {
+		size_t n = cat(buf, 0, RL BASE);
+		n = cat(buf, n, long_names[i]);
+		n = cat(buf, n, ": x\r\n\r\n");
+		cr_assert_eq(parse(buf, n, &m, SIP_MAX_HEADERS, NULL, DGRAM), (int)n);
+		cr_expect_eq(m.headers[5].id, ids[i], "%s", long_names[i]);
+		cr_expect_eq(m.first[ids[i]], 5, "%s", long_names[i]);
+	}
+}
+
+/*
+ * A line's name is first guessed from its first two bytes and confirmed
+ * with the ':' after it; anything else takes the general path.  Every
+ * known name and compact form in its usual spelling (the guess), in lower
+ * and upper case, with WSP before the ':', near the end of the input, and
+ * unknown names that share a guessed prefix get the id the name lookup
+ * gives and the name as written.
+ */
+Test(sip_walk, name_guess_and_fallback)
+{
+	static const char *const spell[] = { "Via", "From", "To", "Call-ID", "CSeq",
+		"Contact", "Max-Forwards", "Content-Length", "Content-Type",
+		"Content-Encoding", "User-Agent", "Server", "Expires", "Authorization",
+		"Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate",
+		"Subject", "Supported", "Event", "Allow-Events", "Refer-To",
+		"Referred-By", "Session-Expires", "Identity", "Route", "Record-Route",
+		"Allow", "Require", "MIME-Version", "v", "f", "t", "i", "m", "l", "c",
+		"e", "s", "k", "o", "u", "r", "b", "x", "y",
+		/* unknown, but guessed from the same first bytes */
+		"Contacts", "Content-Lengthy", "Conten", "Vi", "Vias", "Tot", "CSeqX",
+		"Call-I", "Allo", "Allowed", "Server-", "Supports", "WWW", "Accept",
+		"X-Via", "Re", "Ro", "Pr", "Proxy-Authorizatio" };
+	static char buf[512], name[32];
+	struct sip_msg m;
+
+	for (size_t i = 0; i < N(spell); i++) {
+		for (int v = 0; v < 6; v++) {
+			size_t k = strlen(spell[i]);
+			for (size_t j = 0; j <= k; j++)
+				name[j] = v == 1 ? (char)tolower((unsigned char)spell[i][j]) :
+				    v == 2 ? (char)toupper((unsigned char)spell[i][j]) : spell[i][j];
+			struct span nm = { name, (uint32_t)k };
+			unsigned want = sip_hdr_lookup(nm);
+			size_t n = cat(buf, 0, RL BASE);
+			n = cat(buf, n, name);
+			/* v 3: WSP before the ':'; v 4: no value, the line right at
+			 * the end of a stream input; v 5: no SP after the ':' */
+			n = cat(buf, n, v == 3 ? " \t: x\r\n" : v == 4 ? ":\r\n" :
+			    v == 5 ? ":x\r\n" : ": x\r\n");
+			n = cat(buf, n, "\r\n");
+			cr_assert_eq(parse(buf, n, &m, SIP_MAX_HEADERS, NULL, STREAM), (int)n,
+			    "%s v %d", name, v);
+			cr_assert_eq(m.num_headers, 6, "%s v %d", name, v);
+			cr_expect_eq(m.headers[5].id, want, "%s v %d: id %u, want %u", name, v,
+			    m.headers[5].id, want);
+			cr_expect(span_mem(m.headers[5].name, name, k), "%s v %d", name, v);
+			EXPECT_SPAN(name, "value", m.headers[5].value, v == 4 ? NULL : "x");
+			/* BASE holds the first Via, From, To, Call-ID and CSeq. */
+			int in_base = want == SIP_H_VIA || want == SIP_H_FROM ||
+			    want == SIP_H_TO || want == SIP_H_CALL_ID || want == SIP_H_CSEQ;
+			if (want != SIP_H_OTHER && !in_base)
+				cr_expect_eq(m.first[want], 5, "%s v %d", name, v);
 		}
 	}
 }

@@ -90,6 +90,16 @@ buckets_max(uint32_t cap)
 	return nb;
 }
 
+/* Sets t->nbuckets and t->room: entries plus tombstones up to room leave
+ * make_room() nothing to do (no growth, no rebuild, an empty bucket). */
+static void
+set_nbuckets(struct ktab *t, uint32_t nb)
+{
+	uint32_t full = nb - nb / 8 - nb / 16;
+	t->nbuckets = nb;
+	t->room = nb < buckets_max(t->cap) ? load_max(nb) : full;
+}
+
 int
 ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
     ktab_empty_fn empty, void *ud)
@@ -104,11 +114,11 @@ ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
 	if (esize < sizeof(struct ktab_ent))
 		esize = sizeof(struct ktab_ent);
 	esize = (esize + 7) & ~(size_t)7;
-	t->nbuckets = BUCKETS_MIN;
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	t->buckets = calloc(BUCKETS_MIN, sizeof(*t->buckets));
 	if (t->buckets == NULL)
 		return -1;
 	t->cap = cap;
+	set_nbuckets(t, BUCKETS_MIN);
 	t->esize = (uint32_t)esize;
 	t->release = release;
 	t->empty = empty;
@@ -116,16 +126,19 @@ ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
 	return 0;
 }
 
-/* The record number of k, whose hash is h; 0 when absent.  The index
- * always has an empty bucket, which ends every probe. */
+/* The record number of k, whose hash is h; 0 when absent, with *end the
+ * empty bucket that ended the probe.  The index always has an empty
+ * bucket, which ends every probe. */
 static inline uint32_t
-lookup(const struct ktab *t, const struct ktab_key *k, uint64_t h)
+lookup(const struct ktab *t, const struct ktab_key *k, uint64_t h, uint32_t *end)
 {
 	uint32_t mask = t->nbuckets - 1, tag = tag_of(h);
 	for (uint32_t p = (uint32_t)h & mask;; p = (p + 1) & mask) {
 		uint32_t b = t->buckets[p];
-		if (b == 0)
+		if (b == 0) {
+			*end = p;
 			return 0;
+		}
 		if ((b & TAG_MASK) == tag && key_eq(&rec(t, (b >> TAG_BITS) + 1)->key, k))
 			return (b >> TAG_BITS) + 1;
 	}
@@ -144,9 +157,8 @@ place(struct ktab *t, uint64_t h, uint32_t i)
 }
 
 static void
-unplace(struct ktab *t, const struct ktab_ent *e)
+unplace(struct ktab *t, const struct ktab_ent *e, uint64_t h)
 {
-	uint64_t h = hash_key(&e->key);
 	uint32_t mask = t->nbuckets - 1, want = (e->id - 1) << TAG_BITS | tag_of(h);
 	uint32_t p = (uint32_t)h & mask;
 	while (t->buckets[p] != want)
@@ -165,14 +177,14 @@ unplace(struct ktab *t, const struct ktab_ent *e)
 	}
 }
 
-/* Indexes every entry anew in b (nb buckets), in record order: the
- * records are read once, front to back.  b may be the current index. */
+/* Indexes every entry anew in b (nb empty buckets), in record order: the
+ * records are read once, front to back. */
 static void
 reindex(struct ktab *t, uint32_t *b, uint32_t nb)
 {
-	memset(b, 0, (size_t)nb * sizeof(*b));
+	uint32_t mask = nb - 1;
 	t->buckets = b;
-	t->nbuckets = nb;
+	set_nbuckets(t, nb);
 	t->tombs = 0;
 	for (uint32_t c = 0; c * KTAB_CHUNK < t->used; c++) {
 		unsigned char *p = t->chunks[c];
@@ -181,8 +193,14 @@ reindex(struct ktab *t, uint32_t *b, uint32_t nb)
 			n = KTAB_CHUNK;
 		for (uint32_t j = 0; j < n; j++, p += t->esize) {
 			const struct ktab_ent *e = (const struct ktab_ent *)p;
-			if (e->id)
-				place(t, hash_key(&e->key), e->id);
+			if (e->id == 0)
+				continue;
+			/* place(), for an index without tombstones */
+			uint64_t h = hash_key(&e->key);
+			uint32_t q = (uint32_t)h & mask;
+			while (b[q] != 0)
+				q = (q + 1) & mask;
+			b[q] = (e->id - 1) << TAG_BITS | tag_of(h);
 		}
 	}
 }
@@ -191,14 +209,16 @@ reindex(struct ktab *t, uint32_t *b, uint32_t nb)
  * Makes room in the index for one more entry: doubles it when it would be
  * more than 5/8 full (a failure only makes probes longer), and rebuilds
  * it when tombstones fill it.  -1 when it cannot take one more entry and
- * still keep an empty bucket.
+ * still keep an empty bucket.  make_room() below the limits.
  */
-static int
-make_room(struct ktab *t)
+static __attribute__((noinline)) int
+make_room_slow(struct ktab *t)
 {
 	uint32_t n = t->count + 1;
 	if (n > load_max(t->nbuckets) && t->nbuckets < buckets_max(t->cap)) {
-		uint32_t *b = malloc((size_t)t->nbuckets * 2 * sizeof(*b));
+		/* calloc: a large block comes zeroed from the kernel, with
+		 * no memset to pay */
+		uint32_t *b = calloc((size_t)t->nbuckets * 2, sizeof(*b));
 		if (b != NULL) {
 			uint32_t *old = t->buckets;
 			reindex(t, b, t->nbuckets * 2);
@@ -212,9 +232,19 @@ make_room(struct ktab *t)
 	 * bucket would go. */
 	if ((n + t->tombs > t->nbuckets - t->nbuckets / 8 - t->nbuckets / 16 &&
 	        t->tombs >= t->nbuckets / 8) ||
-	    (n + t->tombs >= t->nbuckets && t->tombs > 0))
+	    (n + t->tombs >= t->nbuckets && t->tombs > 0)) {
+		memset(t->buckets, 0, (size_t)t->nbuckets * sizeof(*t->buckets));
 		reindex(t, t->buckets, t->nbuckets);
+	}
 	return n < t->nbuckets ? 0 : -1;
+}
+
+static inline int
+make_room(struct ktab *t)
+{
+	if (t->count + 1 + t->tombs <= t->room)
+		return 0;
+	return make_room_slow(t);
 }
 
 /* Unlinks e from the LRU list. */
@@ -260,16 +290,22 @@ drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 	if (e->next)
 		__builtin_prefetch(rec(t, e->next), 1);
 	int oldest = e->next == 0;
-	unplace(t, e);
+	/* e's hash is kept when e became the oldest by a drop (below) */
+	unplace(t, e, i == t->hashed ? t->hash : hash_key(&e->key));
+	if (i == t->hashed)
+		t->hashed = 0; /* the record is about to be free */
 	lru_unlink(t, e);
 	/* The oldest entry is the next to go when the oldest goes (expiry
 	 * and eviction run in LRU order), one message or more from now:
 	 * its index line and the one after it, fetched now, are there by
 	 * then.  Its record was fetched when e's was (e->prev above) and
-	 * has just been read for its time. */
+	 * has just been read for its time.  Its hash is kept for its own
+	 * drop: a key does not change while its entry lives. */
 	if (oldest && t->lru) {
 		const struct ktab_ent *n = rec(t, t->lru);
-		__builtin_prefetch(&t->buckets[(uint32_t)hash_key(&n->key) & (t->nbuckets - 1)], 1);
+		t->hashed = t->lru;
+		t->hash = hash_key(&n->key);
+		__builtin_prefetch(&t->buckets[(uint32_t)t->hash & (t->nbuckets - 1)], 1);
 		if (n->prev)
 			__builtin_prefetch(rec(t, n->prev), 1);
 	}
@@ -283,47 +319,66 @@ drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 struct ktab_ent *
 ktab_find(const struct ktab *t, const struct ktab_key *k)
 {
-	uint32_t i = lookup(t, k, hash_key(k));
+	uint32_t end;
+	uint32_t i = lookup(t, k, hash_key(k), &end);
 	return i ? rec(t, i) : NULL;
 }
 
-/* A free record number, adding a chunk when every record is in use; 0
- * when out of memory. */
-static uint32_t
-alloc_rec(struct ktab *t)
+/* The next record number when it begins a chunk: adds the chunk if
+ * needed; 0 when out of memory. */
+static __attribute__((noinline)) uint32_t
+chunk_rec(struct ktab *t)
 {
-	if (t->freelist) {
-		uint32_t i = t->freelist;
-		t->freelist = rec(t, i)->next;
-		return i;
-	}
 	uint32_t c = t->used >> CHUNK_SHIFT;
-	if ((t->used & (KTAB_CHUNK - 1)) == 0) {
-		if (c == t->nchunks) {
-			uint32_t n = t->nchunks ? t->nchunks * 2 : 4;
-			unsigned char **nc = realloc(t->chunks, n * sizeof(*nc));
-			if (nc == NULL)
-				return 0;
-			memset(nc + t->nchunks, 0, (n - t->nchunks) * sizeof(*nc));
-			t->chunks = nc;
-			t->nchunks = n;
-		}
-		/* Cache-line aligned: a 64-byte record then fills one line,
-		 * and smaller ones straddle two less often. */
-		if (t->chunks[c] == NULL &&
-		    (t->chunks[c] = aligned_alloc(LINE, (size_t)KTAB_CHUNK * t->esize)) == NULL)
+	if (c == t->nchunks) {
+		uint32_t n = t->nchunks ? t->nchunks * 2 : 4;
+		unsigned char **nc = realloc(t->chunks, n * sizeof(*nc));
+		if (nc == NULL)
 			return 0;
+		memset(nc + t->nchunks, 0, (n - t->nchunks) * sizeof(*nc));
+		t->chunks = nc;
+		t->nchunks = n;
 	}
+	/* Cache-line aligned: a 64-byte record then fills one line, and
+	 * smaller ones straddle two less often. */
+	if (t->chunks[c] == NULL &&
+	    (t->chunks[c] = aligned_alloc(LINE, (size_t)KTAB_CHUNK * t->esize)) == NULL)
+		return 0;
 	return ++t->used;
 }
 
-/* ktab_insert for a key that hashes to h. */
-static struct ktab_ent *
-insert(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now)
+/* A free record number: the last released one, else the next new one; 0
+ * when out of memory. */
+static inline uint32_t
+alloc_rec(struct ktab *t)
 {
+	uint32_t i = t->freelist;
+	if (i != 0) {
+		t->freelist = rec(t, i)->next;
+		return i;
+	}
+	if ((t->used & (KTAB_CHUNK - 1)) == 0)
+		return chunk_rec(t);
+	return ++t->used;
+}
+
+/*
+ * Adds an entry for k (not present), whose hash is h, at time now; end:
+ * the empty bucket where k's look-up ended.  Out of line: ktab_get()'s
+ * hits, the usual case, do not carry its code.
+ */
+static __attribute__((noinline)) struct ktab_ent *
+insert(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now, uint32_t end)
+{
+	/* Without tombstones the first free bucket of k's probe is end,
+	 * unless an eviction empties one before it or the index grows
+	 * (a rebuild in place needs tombstones). */
+	int at_end = t->tombs == 0;
+	uint32_t nb = t->nbuckets;
 	if (t->count >= t->cap && t->lru) {
 		t->evictions++;
 		drop(t, rec(t, t->lru), KTAB_EVICTED);
+		at_end = 0;
 	}
 	if (make_room(t) != 0)
 		return NULL;
@@ -331,22 +386,20 @@ insert(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now)
 	if (i == 0)
 		return NULL;
 	struct ktab_ent *e = rec(t, i);
-	memset(e, 0, t->esize);
+	/* The header is set field by field below and by lru_front(). */
+	memset(e + 1, 0, t->esize - sizeof(*e));
 	e->id = i;
 	e->key = *k;
 	e->last = now;
 	t->count++;
-	place(t, h, i);
+	if (at_end && t->nbuckets == nb)
+		t->buckets[end] = (i - 1) << TAG_BITS | tag_of(h);
+	else
+		place(t, h, i);
 	lru_front(t, e);
 	if (t->count > t->peak)
 		t->peak = t->count;
 	return e;
-}
-
-struct ktab_ent *
-ktab_insert(struct ktab *t, const struct ktab_key *k, int64_t now)
-{
-	return insert(t, k, hash_key(k), now);
 }
 
 static inline void
@@ -360,18 +413,6 @@ touch(struct ktab *t, struct ktab_ent *e, int64_t now)
 	}
 	lru_unlink(t, e);
 	lru_front(t, e);
-}
-
-void
-ktab_touch(struct ktab *t, struct ktab_ent *e, int64_t now)
-{
-	touch(t, e, now);
-}
-
-void
-ktab_remove(struct ktab *t, struct ktab_ent *e)
-{
-	drop(t, e, KTAB_REMOVED);
 }
 
 /* ktab_expire once the oldest entry is idle for more than quiet. */
@@ -394,29 +435,14 @@ ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet)
 		expire(t, now, idle, quiet);
 }
 
-struct ktab_ent *
-ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
-    int64_t *prev)
+/* ktab_get() after expiry: inlined in both callers below; a hit calls
+ * nothing, and a miss ends in a tail call to insert(). */
+static inline __attribute__((always_inline)) struct ktab_ent *
+get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t *prev, int *created)
 {
-	if (t->lru && t->lru_last + quiet < now)
-		expire(t, now, idle, quiet);
-	uint32_t i = lookup(t, k, hash_key(k));
-	if (i == 0)
-		return NULL;
-	struct ktab_ent *e = rec(t, i);
-	*prev = e->last;
-	touch(t, e, now);
-	return e;
-}
-
-struct ktab_ent *
-ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
-    int64_t *prev, int *created)
-{
-	if (t->lru && t->lru_last + quiet < now)
-		expire(t, now, idle, quiet);
 	uint64_t h = hash_key(k);
-	uint32_t i = lookup(t, k, h);
+	uint32_t end;
+	uint32_t i = lookup(t, k, h, &end);
 	if (i) {
 		struct ktab_ent *e = rec(t, i);
 		*prev = e->last;
@@ -426,7 +452,27 @@ ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, in
 	}
 	*prev = now;
 	*created = 1;
-	return insert(t, k, h, now);
+	return insert(t, k, h, now, end);
+}
+
+/* ktab_get() when the oldest entry may have to go first: out of line, so
+ * that the usual call, with nothing to expire, does not carry the
+ * expiry's call. */
+static __attribute__((noinline)) struct ktab_ent *
+expire_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
+    int64_t *prev, int *created)
+{
+	expire(t, now, idle, quiet);
+	return get(t, k, now, prev, created);
+}
+
+struct ktab_ent *
+ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
+    int64_t *prev, int *created)
+{
+	if (t->lru && t->lru_last + quiet < now)
+		return expire_get(t, k, now, idle, quiet, prev, created);
+	return get(t, k, now, prev, created);
 }
 
 struct ktab_ent *
@@ -460,7 +506,7 @@ ktab_destroy(struct ktab *t)
 	free(t->buckets);
 	t->chunks = NULL;
 	t->buckets = NULL;
-	t->nchunks = t->used = t->freelist = t->tombs = 0;
+	t->nchunks = t->used = t->freelist = t->tombs = t->hashed = 0;
 }
 
 void

@@ -41,7 +41,7 @@ struct ktab_ent {
 	int64_t last;        /* packet time of the last use */
 };
 
-enum ktab_why { KTAB_EVICTED, KTAB_EXPIRED, KTAB_REMOVED, KTAB_CLEARED };
+enum ktab_why { KTAB_EVICTED, KTAB_EXPIRED, KTAB_CLEARED };
 
 /* Called when the table lets go of an entry, before its record is reused;
  * the callee frees what the payload owns. */
@@ -57,6 +57,9 @@ struct ktab {
 	uint32_t *buckets;
 	uint32_t nbuckets;   /* power of two, more than count + tombs */
 	uint32_t tombs;      /* buckets of released entries */
+	uint32_t room;       /* entries plus tombstones that need no change
+	                        to the index (below every limit of ktab.c's
+	                        make_room) */
 	uint32_t count, cap;
 	uint32_t esize;      /* bytes per record */
 	uint32_t used;       /* records ever handed out (numbered 1..used) */
@@ -64,6 +67,9 @@ struct ktab {
 	uint32_t mru, lru;   /* ends of the LRU list; 0 when empty */
 	int64_t lru_last;    /* the last use of lru: the expiry check reads
 	                        no record */
+	uint32_t hashed;     /* 0, or a record whose key hashes to hash (the
+	                        oldest entry's, hashed by ktab.c's drop()) */
+	uint64_t hash;
 	unsigned char **chunks;
 	uint32_t nchunks;
 	ktab_release_fn release;
@@ -85,17 +91,6 @@ void ktab_destroy(struct ktab *t);
 
 struct ktab_ent *ktab_find(const struct ktab *t, const struct ktab_key *k);
 /*
- * Adds an entry for k (not present), evicting the least recently used one
- * first when the table is full; its payload is zeroed and it is marked
- * used at time now.  NULL when out of memory.  A pointer to an entry stays
- * valid until the entry is released.
- */
-struct ktab_ent *ktab_insert(struct ktab *t, const struct ktab_key *k, int64_t now);
-/* Marks e most recently used at time now. */
-void ktab_touch(struct ktab *t, struct ktab_ent *e, int64_t now);
-/* Unlinks e and releases it with KTAB_REMOVED. */
-void ktab_remove(struct ktab *t, struct ktab_ent *e);
-/*
  * Releases (KTAB_EXPIRED, counted in expirations), oldest first, entries
  * idle for more than idle, and entries idle for more than quiet (<= idle)
  * that the empty function calls empty.  It stops at the first entry idle
@@ -104,14 +99,14 @@ void ktab_remove(struct ktab *t, struct ktab_ent *e);
  * proportional to the entries released.  quiet == idle: idle expiry alone.
  */
 void ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet);
-/* ktab_expire, ktab_find and, when found, ktab_touch in one call; *prev:
- * the entry's time of last use before this one. */
-struct ktab_ent *ktab_use(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
-    int64_t quiet, int64_t *prev);
 /*
- * ktab_use, then ktab_insert when k is not there, hashing k once: the
- * entry for k, or NULL when out of memory.  *created: 1 for a new entry
- * (payload zeroed, *prev = now), else 0.
+ * ktab_expire, then the entry for k, marked most recently used at time
+ * now; a new one when k is not there, for which the least recently used
+ * entry is evicted first when the table is full (KTAB_EVICTED, counted in
+ * evictions).  k is hashed once.  *created: 1 for a new entry (payload
+ * zeroed, *prev = now), else 0 and *prev is the entry's time of last use
+ * before this one.  NULL when out of memory.  A pointer to an entry stays
+ * valid until the entry is released.
  */
 struct ktab_ent *ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
     int64_t quiet, int64_t *prev, int *created);

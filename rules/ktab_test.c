@@ -1,9 +1,12 @@
 /*
- * ktab_test.c - Criterion tests for ktab.c: look-ups, LRU order,
- * eviction and expiry with their release reasons, early expiry of empty
- * entries and where it stops, record reuse, growth
- * past one chunk and the first buckets, iteration, swap, and memory that
- * follows the entries held.
+ * ktab_test.c - Criterion tests for ktab.c, through the calls the rule
+ * engine makes (ktab_get, ktab_expire then ktab_find, ktab_oldest and
+ * ktab_newer, ktab_swap, ktab_bytes, ktab_destroy): look-ups, what
+ * ktab_get reports (created, prev, a zeroed payload), LRU order, eviction
+ * and expiry with their release reasons, early expiry of empty entries and
+ * where it stops, record reuse, tombstones and rebuilds of the index,
+ * growth past one chunk and the first buckets, and memory that follows
+ * the entries held.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -13,10 +16,11 @@
 struct ent {
 	struct ktab_ent n;
 	uint64_t v;
+	uint64_t pad[3]; /* a payload of several words, all zeroed */
 };
 
 struct log {
-	int released[4]; /* by enum ktab_why */
+	int released[KTAB_CLEARED + 1]; /* by enum ktab_why */
 	uint64_t last_v;
 };
 
@@ -39,14 +43,47 @@ key(uint32_t i)
 	return k;
 }
 
+/* Idle and quiet times long enough that nothing expires. */
+#define FOREVER ((int64_t)1 << 40)
+
+static int
+payload_zero(const struct ent *e)
+{
+	return e->v == 0 && e->pad[0] == 0 && e->pad[1] == 0 && e->pad[2] == 0;
+}
+
+/* ktab_get for a key that must be new: the payload is zeroed, *prev is
+ * now; the entry is then marked with i in every payload word. */
 static struct ent *
 put(struct ktab *t, uint32_t i, int64_t now)
 {
 	struct ktab_key k = key(i);
-	struct ent *e = (struct ent *)ktab_insert(t, &k, now);
+	int64_t prev = -1;
+	int created = -1;
+	struct ent *e = (struct ent *)ktab_get(t, &k, now, FOREVER, FOREVER, &prev, &created);
 	cr_assert_not_null(e);
-	cr_assert_eq(e->v, 0u, "payload zeroed");
-	e->v = i;
+	cr_assert_eq(created, 1, "key %u is new", i);
+	cr_assert_eq(prev, now, "a new entry's prev is now");
+	cr_assert(payload_zero(e), "payload zeroed");
+	cr_assert_eq(e->n.last, now);
+	cr_assert(memcmp(&e->n.key, &k, sizeof(k)) == 0);
+	e->v = e->pad[0] = e->pad[1] = e->pad[2] = i;
+	return e;
+}
+
+/* ktab_get for a key that must be there: *prev is its last use. */
+static struct ent *
+hit(struct ktab *t, uint32_t i, int64_t now, int64_t want_prev)
+{
+	struct ktab_key k = key(i);
+	int64_t prev = -1;
+	int created = -1;
+	struct ent *e = (struct ent *)ktab_get(t, &k, now, FOREVER, FOREVER, &prev, &created);
+	cr_assert_not_null(e);
+	cr_assert_eq(created, 0, "key %u is there", i);
+	cr_assert_eq(prev, want_prev, "key %u: prev %lld", i, (long long)prev);
+	cr_assert_eq(e->v, i, "the payload stays");
+	cr_assert_eq(e->n.last, now);
 	return e;
 }
 
@@ -57,7 +94,20 @@ get(struct ktab *t, uint32_t i)
 	return (struct ent *)ktab_find(t, &k);
 }
 
-Test(ktab, find_touch_evict_lru)
+/* The keys' v from oldest to newest into order (at most max); their
+ * number. */
+static int
+lru_order(const struct ktab *t, uint64_t *order, int max)
+{
+	int n = 0;
+	for (struct ktab_ent *e = ktab_oldest(t); e; e = ktab_newer(t, e)) {
+		cr_assert_lt(n, max);
+		order[n++] = ((struct ent *)e)->v;
+	}
+	return n;
+}
+
+Test(ktab, get_find_evict_lru)
 {
 	struct ktab t;
 	struct log l = { { 0 }, 0 };
@@ -65,6 +115,7 @@ Test(ktab, find_touch_evict_lru)
 	put(&t, 1, 10);
 	put(&t, 2, 20);
 	put(&t, 3, 30);
+	cr_expect_eq(t.peak, 3u);
 	cr_expect_null(get(&t, 4));
 	/* Keys that differ from a present one in a single field only. */
 	struct ktab_key k1 = key(1);
@@ -79,30 +130,73 @@ Test(ktab, find_touch_evict_lru)
 	k1 = key(1);
 	k1.id[15] ^= 1;
 	cr_expect_null(ktab_find(&t, &k1), "the last id byte counts");
-	ktab_touch(&t, &get(&t, 1)->n, 40); /* 2 is now the oldest */
-	put(&t, 4, 50);
+	cr_expect_eq(l.released[KTAB_EVICTED], 0, "a find releases nothing");
+	/* A hit makes 1 the newest: 2 is now the oldest. */
+	struct ent *e1 = hit(&t, 1, 40, 10);
+	struct ent *e2 = get(&t, 2);
+	cr_assert_not_null(e2);
+	uint32_t id2 = e2->n.id;
+	/* Full: a new key evicts the oldest and takes its record, zeroed. */
+	struct ent *e4 = put(&t, 4, 50);
 	cr_expect_eq(l.released[KTAB_EVICTED], 1);
-	cr_expect_eq(l.last_v, 2u);
+	cr_expect_eq(l.last_v, 2u, "the oldest went");
 	cr_expect_eq(t.evictions, 1u);
+	cr_expect_eq(e4, e2, "the evicted record was reused");
+	cr_expect_eq(e4->n.id, id2);
 	cr_expect_null(get(&t, 2));
-	cr_expect_eq(get(&t, 1)->v, 1u);
+	cr_expect_eq(get(&t, 1), e1);
 	cr_expect_eq(t.count, 3u);
-	cr_expect_eq(t.used, 3u, "the evicted record was reused");
-	/* Oldest to newest: 3, 1, 4. */
+	cr_expect_eq(t.used, 3u);
+	cr_expect_eq(t.peak, 3u);
 	uint64_t order[3];
-	int n = 0;
-	for (struct ktab_ent *e = ktab_oldest(&t); e; e = ktab_newer(&t, e))
-		order[n++] = ((struct ent *)e)->v;
-	cr_assert_eq(n, 3);
+	cr_assert_eq(lru_order(&t, order, 3), 3);
+	cr_expect(order[0] == 3 && order[1] == 1 && order[2] == 4, "oldest to newest: 3, 1, 4");
+	/* A hit on the newest entry keeps the order and updates its time. */
+	hit(&t, 4, 60, 50);
+	hit(&t, 4, 60, 60);
+	cr_assert_eq(lru_order(&t, order, 3), 3);
 	cr_expect(order[0] == 3 && order[1] == 1 && order[2] == 4);
-	ktab_remove(&t, &get(&t, 1)->n);
-	cr_expect_eq(l.released[KTAB_REMOVED], 1);
-	cr_expect_null(get(&t, 1));
+	/* The oldest entry's hit makes the middle one the oldest. */
+	hit(&t, 3, 70, 30);
+	put(&t, 5, 80);
+	cr_expect_eq(l.last_v, 1u);
+	cr_assert_eq(lru_order(&t, order, 3), 3);
+	cr_expect(order[0] == 4 && order[1] == 3 && order[2] == 5);
 	ktab_destroy(&t);
-	cr_expect_eq(l.released[KTAB_CLEARED], 2);
+	cr_expect_eq(l.released[KTAB_CLEARED], 3);
+	cr_expect_eq(l.released[KTAB_EXPIRED], 0);
 }
 
-Test(ktab, expire_and_use)
+/* A single entry is both ends of the list: its time must follow its
+ * uses, or it would expire while in use. */
+Test(ktab, single_entry_time)
+{
+	struct ktab t;
+	struct log l = { { 0 }, 0 };
+	struct ktab_key k = key(1);
+	int64_t prev;
+	int created;
+	cr_assert_eq(ktab_init(&t, 1, sizeof(struct ent), rel, NULL, &l), 0);
+	put(&t, 1, 100);
+	for (int64_t now = 150; now <= 1000; now += 50) {
+		cr_assert_not_null(ktab_get(&t, &k, now, 60, 60, &prev, &created));
+		cr_assert_eq(created, 0, "at %lld", (long long)now);
+		cr_assert_eq(prev, now - 50);
+	}
+	cr_expect_eq(l.released[KTAB_EXPIRED], 0);
+	/* Cap 1: every new key evicts the one before, in the same record. */
+	struct ent *e = get(&t, 1);
+	for (uint32_t i = 2; i < 10; i++) {
+		cr_assert_eq(put(&t, i, 1000), e);
+		cr_assert_eq(l.last_v, i - 1);
+	}
+	cr_expect_eq(t.evictions, 8u);
+	cr_expect_eq(t.used, 1u);
+	ktab_destroy(&t);
+}
+
+/* A timeout: a look-up or release on a broken index may never end. */
+Test(ktab, expire_on_get_and_find, .timeout = 10)
 {
 	struct ktab t;
 	struct log l = { { 0 }, 0 };
@@ -110,21 +204,52 @@ Test(ktab, expire_and_use)
 	put(&t, 1, 1000);
 	put(&t, 2, 1800);
 	int64_t prev = 0;
-	struct ktab_key k1 = key(1);
-	cr_expect_not_null(ktab_use(&t, &k1, 1900, 1000, 1000, &prev));
+	int created = -1;
+	struct ktab_key k1 = key(1), k2 = key(2);
+	struct ent *e1 = (struct ent *)ktab_get(&t, &k1, 1900, 1000, 1000, &prev, &created);
+	cr_expect_eq(get(&t, 1), e1);
+	cr_expect_eq(created, 0);
 	cr_expect_eq(prev, 1000);
-	/* At 2850 with idle 1000: 2 (last 1800) is idle too long, 1 (1900)
-	 * not. */
-	struct ktab_key k2 = key(2);
-	cr_expect_null(ktab_use(&t, &k2, 2850, 1000, 1000, &prev));
+	/* At 2850 with idle 1000: 2 (last 1800) is idle too long and goes
+	 * before the look-up, which then makes a new entry; 1 (1900) stays. */
+	struct ent *e2 = (struct ent *)ktab_get(&t, &k2, 2850, 1000, 1000, &prev, &created);
 	cr_expect_eq(l.released[KTAB_EXPIRED], 1);
+	cr_expect_eq(l.last_v, 2u);
 	cr_expect_eq(t.expirations, 1u);
-	cr_expect_not_null(get(&t, 1));
+	cr_expect_eq(created, 1, "an expired key comes back new");
+	cr_expect_eq(prev, 2850);
+	cr_expect(payload_zero(e2));
+	e2->v = 2;
+	cr_expect_eq(t.used, 2u, "its record was reused");
+	/* The engine's look-up without use: ktab_expire, then ktab_find. */
 	ktab_expire(&t, 2900, 1000, 1000);
-	cr_expect_not_null(get(&t, 1), "idle exactly the limit stays");
+	cr_expect_eq(get(&t, 1), e1, "idle exactly the limit stays");
 	ktab_expire(&t, 2901, 1000, 1000);
 	cr_expect_null(get(&t, 1));
+	cr_expect_eq(l.last_v, 1u);
+	cr_expect_eq(get(&t, 2), e2);
+	cr_expect_eq(t.expirations, 2u);
+	cr_expect_eq(t.count, 1u);
+	/* Everything idle: the table empties, then fills again, from the
+	 * records released last. */
+	ktab_expire(&t, 10000, 1000, 1000);
+	cr_expect_eq(t.count, 0u);
+	cr_expect_null(ktab_oldest(&t));
+	cr_expect_eq(put(&t, 3, 10000), e2);
+	cr_expect_eq(put(&t, 4, 10001), e1);
+	cr_expect_eq(t.used, 2u);
+	cr_expect_eq(t.peak, 2u);
+	/* and empties again: the new keys' entries go (a record's hash kept
+	 * from its last key would lose them, or never end the search). */
+	ktab_expire(&t, 10500, 100, 100);
+	cr_expect_eq(t.count, 0u);
+	cr_expect_eq(l.released[KTAB_EXPIRED], 5);
+	cr_expect_eq(t.tombs, 0u, "the index is empty again");
+	for (uint32_t i = 0; i < t.nbuckets; i++)
+		cr_assert_eq(t.buckets[i], 0u);
+	put(&t, 3, 11000);
 	ktab_destroy(&t);
+	cr_expect_eq(l.released[KTAB_CLEARED], 1);
 }
 
 /* Entries whose v is odd hold state (for the test's empty function). */
@@ -157,13 +282,15 @@ Test(ktab, quiet_expiry_of_empty_entries)
 	cr_expect_null(get(&t, 4));
 	cr_expect_not_null(get(&t, 5));
 	cr_expect_not_null(get(&t, 6));
-	int64_t prev;
-	struct ktab_key k8 = key(8);
 	ktab_expire(&t, 1000, 1000, 600);
 	cr_expect_not_null(get(&t, 6), "still held behind 5");
 	/* 5 is idle for more than idle at 1301: it goes whatever it holds,
 	 * then 6 (empty); 8 (idle 401 <= quiet 600) stays. */
-	cr_expect_not_null(ktab_use(&t, &k8, 1301, 1000, 600, &prev));
+	struct ktab_key k8 = key(8);
+	int64_t prev;
+	int created;
+	cr_expect_not_null(ktab_get(&t, &k8, 1301, 1000, 600, &prev, &created));
+	cr_expect_eq(created, 0);
 	cr_expect_eq(prev, 900);
 	cr_expect_null(get(&t, 5));
 	cr_expect_null(get(&t, 6));
@@ -179,31 +306,41 @@ Test(ktab, quiet_expiry_of_empty_entries)
 	ktab_destroy(&t);
 }
 
-/* Many entries: chunks and buckets grow, every key stays findable, and
+/* Many entries: chunks and buckets grow, every key stays findable (the
+ * key that makes the index grow too, in eight tables of other keys), and
  * memory is what the entries need. */
 Test(ktab, growth)
 {
-	struct ktab t;
-	struct log l = { { 0 }, 0 };
-	cr_assert_eq(ktab_init(&t, 1u << 20, sizeof(struct ent), rel, NULL, &l), 0);
-	size_t empty = ktab_bytes(&t);
-	cr_expect_lt(empty, 4096u, "an empty table holds no entry memory");
 	const uint32_t n = 5 * KTAB_CHUNK + 7;
-	for (uint32_t i = 0; i < n; i++)
-		put(&t, i, i);
-	for (uint32_t i = 0; i < n; i++) {
-		struct ent *e = get(&t, i);
-		cr_assert_not_null(e, "key %u lost", i);
-		cr_assert_eq(e->v, i);
+	for (uint32_t base = 0; base < 8 * n; base += n) {
+		struct ktab t;
+		struct log l = { { 0 }, 0 };
+		cr_assert_eq(ktab_init(&t, 1u << 20, sizeof(struct ent), rel, NULL, &l), 0);
+		size_t empty = ktab_bytes(&t);
+		cr_expect_lt(empty, 4096u, "an empty table holds no entry memory");
+		for (uint32_t i = base; i < base + n; i++) {
+			uint32_t nb = t.nbuckets;
+			put(&t, i, i);
+			if (t.nbuckets != nb)
+				cr_assert_not_null(get(&t, i), "key %u, which grew the index, lost", i);
+		}
+		for (uint32_t i = base; i < base + n; i++) {
+			struct ent *e = get(&t, i);
+			cr_assert_not_null(e, "key %u lost", i);
+			cr_assert_eq(e->v, i);
+			cr_assert_eq(e->n.id, i - base + 1, "records numbered in order of insertion");
+		}
+		for (uint32_t i = base; i < base + n; i += 97)
+			hit(&t, i, base + n + i, i);
+		cr_expect_eq(t.count, n);
+		cr_expect_eq(t.peak, n);
+		cr_expect_geq(t.nbuckets, n / 2);
+		size_t want = 6 * (size_t)KTAB_CHUNK * t.esize;
+		cr_expect_geq(ktab_bytes(&t), want);
+		cr_expect_lt(ktab_bytes(&t), want + t.nbuckets * sizeof(uint32_t) + 4096);
+		ktab_destroy(&t);
+		cr_expect_eq(l.released[KTAB_CLEARED], (int)n);
 	}
-	cr_expect_eq(t.count, n);
-	cr_expect_eq(t.peak, n);
-	cr_expect_geq(t.nbuckets, n / 2);
-	size_t want = 6 * (size_t)KTAB_CHUNK * t.esize;
-	cr_expect_geq(ktab_bytes(&t), want);
-	cr_expect_lt(ktab_bytes(&t), want + t.nbuckets * sizeof(uint32_t) + 4096);
-	ktab_destroy(&t);
-	cr_expect_eq(l.released[KTAB_CLEARED], (int)n);
 }
 
 Test(ktab, swap_keeps_entries)
@@ -224,17 +361,22 @@ Test(ktab, swap_keeps_entries)
 /*
  * Random operations against a plain model of the contract: a list in
  * order of last use (ties by order of use), eviction of its head when
- * full, expiry from its head as ktab_expire describes.  Every release
- * (reason and entry) and the final order must be the model's; the keys
- * come from a small set so that the index sees hits, misses, tombstones
- * and rebuilds.
+ * full, expiry from its head as ktab_expire describes, and the records'
+ * numbers (a released record is the next one handed out, else the next
+ * new number).  Every result of ktab_get, every release (reason and
+ * entry) and the final order must be the model's; the keys come from a
+ * small set so that the index sees hits, misses, tombstones and rebuilds,
+ * whose invariants are checked on the buckets themselves.
  */
 #define MODEL_KEYS 300
 
 struct model {
 	uint32_t order[MODEL_KEYS]; /* keys, oldest first */
 	int64_t last[MODEL_KEYS];
-	int n;
+	uint32_t id[MODEL_KEYS];    /* record number */
+	uint32_t free[MODEL_KEYS];  /* released records, last released last */
+	int n, nfree;
+	uint32_t used;
 };
 
 struct rlog {
@@ -265,6 +407,7 @@ model_drop(struct model *m, int i, enum ktab_why why, struct rlog *want)
 {
 	want->why[want->n] = why;
 	want->v[want->n++] = m->order[i];
+	m->free[m->nfree++] = m->id[m->order[i]];
 	memmove(&m->order[i], &m->order[i + 1], (size_t)(m->n - i - 1) * sizeof(m->order[0]));
 	m->n--;
 }
@@ -297,6 +440,7 @@ model_insert(struct model *m, uint32_t key, int64_t now, uint32_t cap, struct rl
 		model_drop(m, 0, KTAB_EVICTED, want);
 	m->order[m->n++] = key;
 	m->last[key] = now;
+	m->id[key] = m->nfree > 0 ? m->free[--m->nfree] : ++m->used;
 }
 
 static void
@@ -309,13 +453,52 @@ check_same(const struct rlog *got, const struct rlog *want, int op)
 		    want->why[i], want->v[i]);
 }
 
+/*
+ * The index as ktab.h describes it: a bucket is empty (0), a tombstone
+ * (tag 0) or an entry's (record number - 1) << 8 | tag; every entry is in
+ * it once; t->tombs counts the tombstones; no tombstone ends a run (the
+ * bucket after it is not empty); an empty bucket is left; it is at most
+ * 5/8 full and has not grown beyond what the peak needed.
+ */
 static void
-random_run(uint32_t cap, unsigned seed, int ops)
+check_index(const struct ktab *t, int op)
+{
+	uint32_t entries = 0, tombs = 0, nb = t->nbuckets;
+	for (uint32_t p = 0; p < nb; p++) {
+		uint32_t b = t->buckets[p];
+		if (b == 0)
+			continue;
+		if ((b & 0xff) == 0) {
+			tombs++;
+			cr_assert_neq(t->buckets[(p + 1) & (nb - 1)], 0u,
+			    "op %d: the tombstone in bucket %u ends a run", op, p);
+			continue;
+		}
+		entries++;
+		cr_assert_lt(b >> 8, t->used, "op %d: bucket %u", op, p);
+	}
+	cr_assert_eq(entries, t->count, "op %d: entries in the index", op);
+	cr_assert_eq(tombs, t->tombs, "op %d: tombstones", op);
+	cr_assert_lt(t->count + t->tombs, nb, "op %d: no empty bucket left", op);
+	cr_assert_leq(t->count, nb / 2 + nb / 8, "op %d: more than 5/8 full", op);
+	cr_assert(nb == 64 || t->peak >= nb / 4 + nb / 16, "op %d: %u buckets for a peak of %llu",
+	    op, nb, (unsigned long long)t->peak);
+}
+
+/* Counts of what the random runs reached, so that a run that never
+ * reaches a path fails. */
+struct reach {
+	int hits, creates, evictions, expiries, rebuilds, tomb_ops;
+};
+
+static void
+random_run(uint32_t cap, unsigned seed, int ops, struct reach *r)
 {
 	struct ktab t;
 	struct rlog got = { .n = 0 }, want = { .n = 0 };
 	struct model m = { .n = 0 };
 	cr_assert_eq(ktab_init(&t, cap, sizeof(struct ent), rel_log, even_empty, &got), 0);
+	memset(r, 0, sizeof(*r));
 	srand(seed);
 	int64_t now = 0;
 	for (int op = 0; op < ops; op++) {
@@ -323,9 +506,13 @@ random_run(uint32_t cap, unsigned seed, int ops)
 		int64_t idle = 200 + rand() % 400, quiet = idle - rand() % 150;
 		uint32_t kn = (uint32_t)rand() % MODEL_KEYS;
 		struct ktab_key k = key(kn);
-		int i = model_find(&m, kn), r = rand() % 16;
+		int i, c = rand() % 16;
+		uint32_t tombs_before = t.tombs;
 		got.n = want.n = 0;
-		if (r < 8) {
+		if (c < 12) {
+			/* ktab_get: with empty entries going early, or not */
+			if (c >= 10)
+				quiet = idle;
 			int64_t prev = -1;
 			int created = -1;
 			struct ent *e = (struct ent *)ktab_get(&t, &k, now, idle, quiet, &prev, &created);
@@ -333,54 +520,52 @@ random_run(uint32_t cap, unsigned seed, int ops)
 			i = model_find(&m, kn);
 			cr_assert_not_null(e);
 			cr_assert_eq(created, i < 0, "op %d: created %d", op, created);
+			cr_assert_eq(e->n.last, now);
 			if (i >= 0) {
 				cr_assert_eq(prev, m.last[kn], "op %d: prev", op);
+				cr_assert_eq(e->v, kn, "op %d: another key's entry", op);
 				model_use(&m, kn, i, now);
+				r->hits++;
 			} else {
 				cr_assert_eq(prev, now);
-				e->v = kn;
+				cr_assert(payload_zero(e), "op %d: payload", op);
+				e->v = e->pad[2] = kn;
 				model_insert(&m, kn, now, cap, &want);
+				r->creates++;
+				/* An insertion rebuilds the index once tombstones
+				 * are an eighth of it and, with the entries, fill
+				 * more than 13/16 of it. */
+				uint32_t nb = t.nbuckets;
+				cr_assert(t.count + t.tombs <= nb - nb / 8 - nb / 16 || t.tombs < nb / 8,
+				    "op %d: %u entries and %u tombstones in %u buckets", op, t.count,
+				    t.tombs, nb);
 			}
-		} else if (r < 10) {
-			int64_t prev = -1;
-			struct ent *e = (struct ent *)ktab_use(&t, &k, now, idle, quiet, &prev);
-			model_expire(&m, now, idle, quiet, &want);
-			i = model_find(&m, kn);
-			cr_assert_eq(e != NULL, i >= 0, "op %d: use found %d", op, e != NULL);
-			if (i >= 0) {
-				cr_assert_eq(prev, m.last[kn]);
-				model_use(&m, kn, i, now);
-			}
-		} else if (r < 11) {
+			cr_assert_eq(e->n.id, m.id[kn], "op %d: record number", op);
+		} else if (c < 14) {
+			/* the engine's look-up without use */
 			ktab_expire(&t, now, idle, quiet);
 			model_expire(&m, now, idle, quiet, &want);
-		} else if (r < 12) {
 			struct ent *e = (struct ent *)ktab_find(&t, &k);
+			i = model_find(&m, kn);
 			cr_assert_eq(e != NULL, i >= 0, "op %d: find", op);
-			if (e) {
-				ktab_remove(&t, &e->n);
-				model_drop(&m, i, KTAB_REMOVED, &want);
-			}
-		} else if (r < 13) {
-			struct ent *e = (struct ent *)ktab_find(&t, &k);
-			cr_assert_eq(e != NULL, i >= 0, "op %d: find", op);
-			if (e) {
-				ktab_touch(&t, &e->n, now);
-				model_use(&m, kn, i, now);
-			} else {
-				e = (struct ent *)ktab_insert(&t, &k, now);
-				cr_assert_not_null(e);
-				e->v = kn;
-				model_insert(&m, kn, now, cap, &want);
-			}
+			cr_assert(e == NULL || (e->v == kn && e->n.id == m.id[kn]), "op %d", op);
 		} else {
-			ktab_expire(&t, now, idle, idle);
-			model_expire(&m, now, idle, idle, &want);
+			ktab_expire(&t, now, idle, c == 14 ? quiet : idle);
+			model_expire(&m, now, idle, c == 14 ? quiet : idle, &want);
 		}
 		check_same(&got, &want, op);
+		for (int j = 0; j < got.n; j++) {
+			r->evictions += got.why[j] == KTAB_EVICTED;
+			r->expiries += got.why[j] == KTAB_EXPIRED;
+		}
+		r->tomb_ops += t.tombs != tombs_before;
+		r->rebuilds += tombs_before >= t.nbuckets / 8 && t.tombs == 0;
 		cr_assert_eq(t.count, (uint32_t)m.n, "op %d: count", op);
 		cr_assert_leq(t.count, cap);
+		cr_assert_eq(t.used, m.used, "op %d: records handed out", op);
+		cr_assert_eq(t.evictions + t.expirations, (uint64_t)(r->evictions + r->expiries));
 		if (op % 97 == 0 || op == ops - 1) {
+			check_index(&t, op);
 			int j = 0;
 			for (struct ktab_ent *e = ktab_oldest(&t); e; e = ktab_newer(&t, e), j++)
 				cr_assert(j < m.n && ((struct ent *)e)->v == m.order[j],
@@ -398,14 +583,26 @@ random_run(uint32_t cap, unsigned seed, int ops)
 	ktab_destroy(&t);
 }
 
-Test(ktab, random_ops_match_model_small_cap)
+/* A timeout: an index left without an empty bucket makes look-ups spin. */
+Test(ktab, random_ops_match_model_small_cap, .timeout = 30)
 {
-	random_run(40, 1, 60000);
+	struct reach r;
+	random_run(40, 1, 60000, &r);
+	cr_expect_gt(r.hits, 1000);
+	cr_expect_gt(r.evictions, 1000, "a full table evicts");
+	cr_expect_gt(r.expiries, 1000);
+	cr_expect_gt(r.tomb_ops, 1000);
+	cr_expect_gt(r.rebuilds, 10, "tombstones pile up and are cleared");
 }
 
-Test(ktab, random_ops_match_model_roomy)
+Test(ktab, random_ops_match_model_roomy, .timeout = 30)
 {
-	random_run(1000, 2, 60000);
+	struct reach r;
+	random_run(1000, 2, 60000, &r);
+	cr_expect_gt(r.hits, 1000);
+	cr_expect_eq(r.evictions, 0);
+	cr_expect_gt(r.expiries, 1000);
+	cr_expect_gt(r.tomb_ops, 1000);
 }
 
 Test(ktab, cap_clamped_to_index)

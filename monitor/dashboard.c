@@ -15,7 +15,9 @@
  * At its next publish the capture thread takes them back (free_gone) into
  * `pool`, its own, to be reused by make_alert, and frees those beyond
  * POOL_MAX.  Only the capture thread mallocs or frees a record, except
- * recycle() when `gone` is full.
+ * recycle() when `gone` is full.  monitor/dashpool_test.c includes this
+ * file to test the pool and the hand-over through these static functions
+ * and struct dash's fields.
  */
 #include "monitor/dashboard.h"
 

@@ -68,6 +68,33 @@ rotl(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
+/* One 8-byte step of hash128's two lanes. */
+static inline void
+hash_word(uint64_t *h1, uint64_t *h2, uint64_t w)
+{
+	*h1 = rotl((*h1 ^ w) * 0x87c37b91114253d5ULL, 31);
+	*h2 = rotl((*h2 + w) * 0x4cf5ad432745937fULL, 29) ^ *h1;
+}
+
+/* The last n % 8 bytes of s[0, n) as one word, every one of them in it
+ * (the length is hashed apart), without a variable-length memcpy; 0 when
+ * there are none. */
+static inline uint64_t
+tail_word(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s + (n & ~(size_t)7);
+	n &= 7;
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, u, 4);
+		memcpy(&b, u + n - 4, 4);
+		return (uint64_t)a | (uint64_t)b << 32;
+	}
+	if (n > 0)
+		return (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+	return 0;
+}
+
 /* Two independent 64-bit lanes: 128 bits of key identity, so distinct key
  * texts sharing a table entry would need a 2^-128 collision.  Inline: a
  * few times per message, on short texts. */
@@ -75,26 +102,43 @@ static inline void
 hash128(const uint64_t seed[2], const char *s, size_t n, uint64_t out[2])
 {
 	uint64_t h1 = seed[0] ^ n, h2 = seed[1] ^ (n * 0x9e3779b97f4a7c15ULL);
-	for (; n >= 8; s += 8, n -= 8) {
+	for (size_t i = 0; n - i >= 8; i += 8) {
 		uint64_t w;
-		memcpy(&w, s, 8);
-		h1 = rotl((h1 ^ w) * 0x87c37b91114253d5ULL, 31);
-		h2 = rotl((h2 + w) * 0x4cf5ad432745937fULL, 29) ^ h1;
+		memcpy(&w, s + i, 8);
+		hash_word(&h1, &h2, w);
 	}
-	/* The last 0-7 bytes, every one of them in w (the length is in the
-	 * seed), without a variable-length memcpy. */
-	uint64_t w = 0;
-	const unsigned char *u = (const unsigned char *)s;
-	if (n >= 4) {
-		uint32_t a, b;
-		memcpy(&a, u, 4);
-		memcpy(&b, u + n - 4, 4);
-		w = (uint64_t)a | (uint64_t)b << 32;
-	} else if (n > 0) {
-		w = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
-	}
+	uint64_t w = tail_word(s, n);
 	h1 = mix64(h1 ^ w);
 	h2 = mix64(h2 + w + h1);
+	out[0] = h1;
+	out[1] = h2;
+}
+
+/* The bytes of a span into the lanes: whole words, then the rest as one. */
+static inline void
+hash_span(uint64_t *h1, uint64_t *h2, struct span a)
+{
+	for (size_t i = 0; a.len - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, a.p + i, 8);
+		hash_word(h1, h2, w);
+	}
+	if (a.len & 7)
+		hash_word(h1, h2, tail_word(a.p, a.len));
+}
+
+/* hash128() of a number and two spans together, in one pass: both
+ * lengths and the number are in the seed, so the words that follow tell
+ * the parts apart. */
+static inline void
+hash128_parts(const uint64_t seed[2], uint32_t x, struct span a, struct span b, uint64_t out[2])
+{
+	uint64_t h1 = seed[0] ^ ((uint64_t)a.len | (uint64_t)b.len << 32);
+	uint64_t h2 = seed[1] ^ ((uint64_t)x * 0x9e3779b97f4a7c15ULL);
+	hash_span(&h1, &h2, a);
+	hash_span(&h1, &h2, b);
+	h1 = mix64(h1);
+	h2 = mix64(h2 + h1);
 	out[0] = h1;
 	out[1] = h2;
 }
@@ -185,14 +229,28 @@ sb_lspan(struct sb *b, struct span s)
 	sb_copy(b, s, 1);
 }
 
-/* n bytes of s as they are, as much as fits: for text already cleaned or
- * of our own. */
-static void
-sb_mem(struct sb *b, const char *s, size_t n)
+/* sb_mem() of more than fits: the part that does.  Out of line, as it is
+ * rare (and so that the compiler does not see the copy's bound, room,
+ * apart from n). */
+static __attribute__((noinline, cold)) void
+sb_mem_cut(struct sb *b, const char *s)
 {
 	size_t room = b->cap - 1 - b->n;
-	if (n > room)
-		n = room;
+	memcpy(b->p + b->n, s, room);
+	b->n += room;
+	b->p[b->n] = '\0';
+}
+
+/* n bytes of s as they are, as much as fits: for text already cleaned or
+ * of our own.  Inline, the whole copy apart: for a literal s (most alert
+ * text) n is a constant and the copy a few moves. */
+static inline void
+sb_mem(struct sb *b, const char *s, size_t n)
+{
+	if (n > b->cap - 1 - b->n) {
+		sb_mem_cut(b, s);
+		return;
+	}
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = '\0';
@@ -484,7 +542,8 @@ enum { K_TEXT = 1, K_ADDR, K_PAIR4, K_PAIR6 };
 /* Key of an event before it is looked up. */
 struct rkey {
 	struct ktab_key k;
-	const uint8_t *a, *b; /* K_PAIR6: the addresses, in key order */
+	const uint8_t *a, *b; /* address keys: the address (a), or the pair's
+	                         two in key order (a, b) */
 	size_t n;             /* K_TEXT: bytes in txt */
 	char txt[KEY_MAX];    /* K_TEXT */
 };
@@ -508,6 +567,7 @@ key_addr(struct rkey *k, uint16_t tag, int ver, const uint8_t *a)
 {
 	memset(&k->k, 0, sizeof(k->k));
 	memcpy(k->k.id, a, ver == 6 ? 16 : 4);
+	k->a = a;
 	k->k.kind = K_ADDR;
 	k->k.ver = (uint8_t)ver;
 	k->k.tag = tag;
@@ -530,6 +590,8 @@ key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
 	memset(&k->k, 0, sizeof(k->k));
 	k->k.ver = (uint8_t)ver;
 	k->k.tag = tag;
+	k->a = a;
+	k->b = b;
 	if (ver == 6) {
 		uint8_t ab[32];
 		uint64_t h[2];
@@ -538,8 +600,6 @@ key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
 		hash128(e->seed, (const char *)ab, sizeof(ab), h);
 		memcpy(k->k.id, h, sizeof(h));
 		k->k.kind = K_PAIR6;
-		k->a = a;
-		k->b = b;
 	} else {
 		memcpy(k->k.id, a, 4);
 		memcpy(k->k.id + 4, b, 4);
@@ -917,35 +977,61 @@ nib_sum(uint64_t x)
 	return (unsigned)((x * BYTES(1)) >> 56);
 }
 
+/* win_add() of a window with 32-bit counters (KF_WIDE). */
+static uint64_t
+win_add_wide(struct wwin *ww, int64_t head, int64_t s)
+{
+	if (s - head >= WIN_SLOTS) {
+		memset(ww->n, 0, sizeof(ww->n));
+		ww->sum = 0;
+	} else {
+		for (int64_t i = head + 1; i <= s; i++) {
+			ww->sum -= ww->n[i % WIN_SLOTS];
+			ww->n[i % WIN_SLOTS] = 0;
+		}
+	}
+	/* A packet stamped earlier than the newest one (capture
+	 * reordering) joins the newest sub-bucket: packet time only
+	 * moves forward for the tables, so s is the newest. */
+	uint32_t *c = &ww->n[s % WIN_SLOTS];
+	if (*c < UINT32_MAX) {
+		(*c)++;
+		ww->sum++;
+	}
+	return ww->sum;
+}
+
+/* win_add() of a 4-bit counter that is full: the window moves to 32-bit
+ * counters. */
+static uint64_t
+win_widen(struct kent *k, unsigned slot, uint64_t *oom)
+{
+	union win *w = kwin(k);
+	struct wwin *ww = malloc(sizeof(*ww));
+	if (ww == NULL) {
+		(*oom)++;
+		return k->wsum;
+	}
+	for (unsigned i = 0; i < WIN_SLOTS; i++)
+		ww->n[i] = (uint32_t)((w->nib >> (i * 4)) & NIB_MAX);
+	ww->sum = k->wsum;
+	w->wide = ww;
+	k->flags |= KF_WIDE;
+	ww->n[slot]++;
+	return ++ww->sum;
+}
+
 /* Adds one event at now to k's window (last used at prev) and returns the
  * events within the window.  An event that cannot be counted for want of
- * memory is counted in *oom. */
-static uint64_t
+ * memory is counted in *oom.  Inline: every event of a thresholded rule
+ * comes here, and most keys' windows stay in one word. */
+static inline uint64_t
 win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width, uint64_t *oom)
 {
 	union win *w = kwin(k);
 	int64_t head = prev / width, s = now / width;
-	if (k->flags & KF_WIDE) {
-		struct wwin *ww = w->wide;
-		if (s - head >= WIN_SLOTS) {
-			memset(ww->n, 0, sizeof(ww->n));
-			ww->sum = 0;
-		} else {
-			for (int64_t i = head + 1; i <= s; i++) {
-				ww->sum -= ww->n[i % WIN_SLOTS];
-				ww->n[i % WIN_SLOTS] = 0;
-			}
-		}
-		/* A packet stamped earlier than the newest one (capture
-		 * reordering) joins the newest sub-bucket: packet time only
-		 * moves forward for the tables, so s is the newest. */
-		uint32_t *c = &ww->n[s % WIN_SLOTS];
-		if (*c < UINT32_MAX) {
-			(*c)++;
-			ww->sum++;
-		}
-		return ww->sum;
-	}
+	if (k->flags & KF_WIDE)
+		return win_add_wide(w->wide, head, s);
 	if (s - head >= WIN_SLOTS) {
 		w->nib = 0;
 		k->wsum = 0;
@@ -963,18 +1049,7 @@ win_add(struct kent *k, int64_t prev, int64_t now, uint32_t width, uint64_t *oom
 		w->nib += (uint64_t)1 << sh;
 		return ++k->wsum;
 	}
-	struct wwin *ww = malloc(sizeof(*ww));
-	if (ww == NULL) {
-		(*oom)++;
-		return k->wsum;
-	}
-	for (unsigned i = 0; i < WIN_SLOTS; i++)
-		ww->n[i] = (uint32_t)((w->nib >> (i * 4)) & NIB_MAX);
-	ww->sum = k->wsum;
-	w->wide = ww;
-	k->flags |= KF_WIDE;
-	ww->n[s % WIN_SLOTS]++;
-	return ++ww->sum;
+	return win_widen(k, (unsigned)(s % WIN_SLOTS), oom);
 }
 
 /*
@@ -1043,7 +1118,9 @@ struct ctx {
 	const struct sip_summary *s;
 	int dom_done;
 	const struct domain_def *dom;
-	char src[INET6_ADDRSTRLEN];
+	/* The packet's addresses as text, once asked for: a message's
+	 * alerts and keys name them several times. */
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	char key[KEY_MAX]; /* the key of the alert being raised */
 };
 
@@ -1053,6 +1130,54 @@ src_str(struct ctx *x)
 	if (x->src[0] == '\0')
 		addr_str(x->src, x->p->ipver, x->p->src);
 	return x->src;
+}
+
+static const char *
+dst_str(struct ctx *x)
+{
+	if (x->dst[0] == '\0')
+		addr_str(x->dst, x->p->ipver, x->p->dst);
+	return x->dst;
+}
+
+/* The text of a, the packet's source or destination (NULL otherwise). */
+static const char *
+pkt_addr_str(struct ctx *x, const uint8_t *a)
+{
+	if (a == x->p->src)
+		return src_str(x);
+	if (a == x->p->dst)
+		return dst_str(x);
+	return NULL;
+}
+
+/* k's text into x->key, as key_render() gives it; an address key of the
+ * packet's own addresses from their text in x. */
+static void
+render_key(struct ctx *x, const struct rkey *k)
+{
+	const char *a, *b;
+	struct sb sb;
+	switch (k->k.kind) {
+	case K_ADDR:
+		if ((a = pkt_addr_str(x, k->a)) == NULL)
+			break;
+		sb_init(&sb, x->key, KEY_MAX);
+		if (k->k.tag == TAG_SRC)
+			sb_cat(&sb, "src ");
+		sb_cat(&sb, a);
+		return;
+	case K_PAIR4:
+	case K_PAIR6:
+		if ((a = pkt_addr_str(x, k->a)) == NULL || (b = pkt_addr_str(x, k->b)) == NULL)
+			break;
+		sb_init(&sb, x->key, KEY_MAX);
+		sb_cat(&sb, a);
+		sb_cat(&sb, " <-> ");
+		sb_cat(&sb, b);
+		return;
+	}
+	key_render(k, x->key);
 }
 
 /* The domain of a message: Request-URI host for requests, To host for
@@ -1128,13 +1253,16 @@ event(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out)
 	*out = ke;
 	uint64_t n = ke ? decide(x->e, rt, ke, k, 1) : 0;
 	if (n)
-		key_render(k, x->key);
+		render_key(x, k);
 	return n;
 }
 
 /* A thresholded event: counted in the window; its alert count once over
- * the threshold, else 0.  *inwin: the events in the window. */
-static inline uint64_t
+ * the threshold, else 0.  *inwin: the events in the window.  Always
+ * inline: every event of a thresholded rule comes here, and a call (its
+ * seven arguments, the registers it saves) costs a good part of the usual
+ * path, which neither alerts nor changes the window's form. */
+static inline __attribute__((always_inline)) uint64_t
 thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
     uint64_t *inwin)
 {
@@ -1150,7 +1278,7 @@ thresh(struct ctx *x, struct rtab *rt, const struct rkey *k, struct kent **out,
 		return 0;
 	uint64_t n = decide(x->e, rt, ke, k, c);
 	if (n)
-		key_render(k, x->key);
+		render_key(x, k);
 	return n;
 }
 
@@ -1243,7 +1371,7 @@ r_disallowed_uri(struct ctx *x, struct rtab *rt)
 			return;
 		sb_init(&b, k.txt, sizeof(k.txt));
 		sb_span(&b, user);
-		sb_str(&b, " -> ");
+		sb_cat(&b, " -> ");
 		sb_span(&b, m->ruri);
 		key_text(x->e, &k, 1, &b);
 		uint64_t n = event(x, rt, &k, &ke);
@@ -1462,21 +1590,26 @@ scanner_hit(struct ctx *x, struct rtab *rt, const char *name, struct span v, int
 static inline int
 scan_hdr(struct ctx *x, struct rtab *rt, const char *name, struct span v, int recurs)
 {
-	const struct rule_engine *e = x->e;
+	struct rule_engine *e = x->e;
+	const struct pattern_list *l = &e->cfg->scanner;
+	int pi;
 	if (v.p == NULL)
 		return 0;
-	/* A few User-Agent and Server values make up most traffic (recurs);
-	 * From, To and Contact carry tags and users. */
-	if (e->scan_lit &&
-	    !(recurs ? litscan_maybe_memo(e->scan_lit, v.p, v.len)
-	             : litscan_maybe(e->scan_lit, v.p, v.len)))
-		return 0;
-	if (e->scan_any) {
-		uint64_t lim = pattern_limit_hits();
-		if (!pattern_match(e->scan_any, v.p, v.len) && pattern_limit_hits() == lim)
+	if (e->scan_lit && recurs && v.len >= LITSCAN_MEMO_MIN && v.len <= LITSCAN_MEMO_MAX) {
+		/* A few User-Agent and Server values make up most traffic, a
+		 * scan's included: their answers are remembered. */
+		pi = litscan_match_memo(e->scan_lit, l, v.p, v.len);
+	} else {
+		/* From, To and Contact carry tags and users. */
+		if (e->scan_lit && !litscan_maybe(e->scan_lit, v.p, v.len))
 			return 0;
+		if (e->scan_any) {
+			uint64_t lim = pattern_limit_hits();
+			if (!pattern_match(e->scan_any, v.p, v.len) && pattern_limit_hits() == lim)
+				return 0;
+		}
+		pi = pattern_list_match(l, v.p, v.len);
 	}
-	int pi = pattern_list_match(&e->cfg->scanner, v.p, v.len);
 	if (pi < 0)
 		return 0;
 	scanner_hit(x, rt, name, v, pi);
@@ -1545,14 +1678,10 @@ txn_key(struct ctx *x, struct ktab_key *k)
 	const struct sip_summary *s = x->s;
 	if (!s->has_cseq || s->call_id.len == 0 || s->cseq_method.len == 0)
 		return -1;
-	/* One 128-bit identity of the three: the Call-ID's hash, with the
-	 * CSeq number mixed in, seeds the method's. */
+	/* One 128-bit identity of the three, methods case-sensitive (RFC
+	 * 3261 section 7.1). */
 	uint64_t h[2];
-	hash128(x->e->seed, s->call_id.p, s->call_id.len, h);
-	h[0] ^= mix64((uint64_t)s->cseq + 0x9e3779b97f4a7c15ULL);
-	h[1] += s->cseq;
-	/* Methods are case-sensitive (RFC 3261 section 7.1). */
-	hash128(h, s->cseq_method.p, s->cseq_method.len, h);
+	hash128_parts(x->e->seed, s->cseq, s->call_id, s->cseq_method, h);
 	memset(k, 0, sizeof(*k));
 	memcpy(k->id, h, sizeof(h));
 	return 0;
@@ -1658,9 +1787,9 @@ bf_user_key(struct ctx *x, struct rkey *k, const struct txn *t)
 		return -1;
 	struct sb b;
 	sb_init(&b, k->txt, sizeof(k->txt));
-	sb_str(&b, "user ");
+	sb_cat(&b, "user ");
 	if (t && t->user)
-		sb_str(&b, t->user);
+		sb_cat(&b, t->user); /* cleaned when it was kept */
 	else
 		sb_span(&b, s->to.uri.user);
 	sb_putc(&b, '@');
@@ -1686,7 +1815,7 @@ bf_count(struct ctx *x, struct rtab *rt, const struct rkey *k)
 	uint64_t n = decide(x->e, rt, ke, k, inwin);
 	if (n == 0)
 		return;
-	key_render(k, x->key);
+	render_key(x, k);
 	say_flood(x, inwin, "authentication failures (401/403/407) for", x->key, c);
 	fire(x, rt, ke, n, c->severity);
 }
@@ -1747,13 +1876,13 @@ r_auth_breach(struct ctx *x, struct rtab *rt)
 		uint64_t n = event(x, rt, &k[i], &ke);
 		if (n == 0)
 			return;
-		char cm[32], ua[KEY_MAX], cl[INET6_ADDRSTRLEN];
+		char cm[32], ua[KEY_MAX];
 		struct sb sb;
 		sb_init(&sb, ua, sizeof(ua));
 		sb_userhost(&sb, &s->to.uri);
 		SAY(x, "%u to %s for %s (client %s) after an authentication brute-force run against %s",
 		    x->m->status, excerpt(cm, sizeof(cm), s->cseq_method), ua,
-		    addr_str(cl, x->p->ipver, x->p->dst), x->key);
+		    dst_str(x), x->key);
 		fire(x, rt, ke, n, rt->c->severity);
 		return;
 	}
@@ -1821,7 +1950,7 @@ r_user_enum(struct ctx *x, struct rtab *rt)
 	uint64_t n = decide(x->e, rt, ke, &k, live);
 	if (n == 0)
 		return;
-	key_render(&k, x->key);
+	render_key(x, &k);
 	char d[24];
 	SAY(x, "%s received failure responses (401/403/404/407) for %u distinct users within %s (threshold %u)",
 	    x->key, live, dur_str(d, rt->c->window_ms), rt->c->threshold);
@@ -2103,6 +2232,7 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 	x.dom_done = 0;
 	x.dom = NULL;
 	x.src[0] = '\0';
+	x.dst[0] = '\0';
 	int64_t now = (int64_t)p->ts.tv_sec * 1000 + p->ts.tv_usec / 1000;
 	if (now < 0)
 		now = 0;

@@ -736,6 +736,52 @@ Test(engine, scanner_headers)
 	cr_expect(strstr(got[2].msg, "has Server 'friendly-scanner'") != NULL, "%s", got[2].msg);
 }
 
+/* Literal patterns only: User-Agent and Server values of 8 to 64 bytes
+ * are answered by the scanner's memo (remembered per value, the pattern
+ * named as the list names it), shorter and longer ones and From, To and
+ * Contact by the literal scan and the list.  Either way the first pattern
+ * of the list that matches is named, a literal without its word
+ * boundaries matches nothing, and an IPv6 source is named in key and
+ * text alike. */
+Test(engine, scanner_literals)
+{
+	add(&cfg.scanner, "\\bsmap\\b");
+	add(&cfg.scanner, "friendly-scanner");
+	add(&cfg.scanner, "scanner");
+	rule_on(R_SCANNER, 0, 0, 60000);
+	start();
+	static const struct {
+		const char *src, *ua, *pattern;
+	} t[] = {
+		{ "10.0.1.1", "User-Agent: friendly-scanner\r\n", "friendly-scanner" },
+		{ "10.0.1.2", "User-Agent: friendly-scanner\r\n", "friendly-scanner" }, /* remembered */
+		{ "10.0.1.3", "User-Agent: xsmapx friendly-scanner\r\n", "friendly-scanner" },
+		{ "10.0.1.4", "User-Agent: xsmapx 1.0\r\n", NULL },
+		{ "10.0.1.4", "User-Agent: xsmapx 1.0\r\n", NULL }, /* remembered */
+		{ "10.0.1.5", "User-Agent: smap\r\n", "\\bsmap\\b" },
+		{ "10.0.1.6", "User-Agent: a scanner in a value of more than 64 bytes, which the memo does not keep\r\n", "scanner" },
+		{ "10.0.1.7", "User-Agent: Linphone/5.2.0 (belle-sip/5.2.0)\r\n", NULL },
+		{ "10.0.1.8", "Contact: <sip:smap@10.0.1.8>\r\n", "\\bsmap\\b" },
+		{ "2001:db8::7", "User-Agent: smap scanner\r\n", "\\bsmap\\b" },
+	};
+	for (size_t i = 0; i < N(t); i++) {
+		int before = ngot;
+		const char *dst = strchr(t[i].src, ':') ? "2001:db8::1" : B;
+		feed(1000, t[i].src, dst, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = t[i].ua });
+		if (t[i].pattern == NULL) {
+			cr_expect_eq(ngot, before, "%zu: %s", i, t[i].ua);
+			continue;
+		}
+		cr_assert_eq(ngot, before + 1, "%zu: %s", i, t[i].ua);
+		EXPECT_ALERT(before, "scanner", 1, t[i].src);
+		char want[200];
+		snprintf(want, sizeof(want), "OPTIONS from %s has ", t[i].src);
+		cr_expect(strncmp(got[before].msg, want, strlen(want)) == 0, "%s", got[before].msg);
+		snprintf(want, sizeof(want), "matching scanner pattern '%s'", t[i].pattern);
+		cr_expect(strstr(got[before].msg, want) != NULL, "%zu: %s", i, got[before].msg);
+	}
+}
+
 /* Non-thresholded suppression, finish(), and the flush when a key with
  * suppressed events expires. */
 Test(engine, suppression_and_finish)
@@ -1380,6 +1426,8 @@ static const struct key_case key_cases[] = {
 	    "sip:bob@abcdefghijklmnopqrstuvwxyz.example.org", "host of several words and a tail" },
 	{ "sip:ABCDEFGH@abcdefgh", "sip:ABCDEFGH@abcdefgh", "exact words" },
 	{ "sip:-_.!~*'()&=+$,@X_Y-Z.0", "sip:-_.!~*'()&=+$,@x_y-z.0", "punctuation as it is" },
+	{ "sip:u@HOST.EXAMPLE.C", "sip:u@host.example.c", "a tail folded as the last word, overlapping" },
+	{ "sip:Nine-Byte@x", "sip:Nine-Byte@x", "a one-byte tail as the last word, not folded" },
 };
 
 /* Call-IDs (sdes-key-exposed's key), which may carry control bytes. */
@@ -1389,6 +1437,8 @@ static const struct key_case cid_cases[] = {
 	{ "abc\x7f" "defgh-ijklmnop", "abc?defgh-ijklmnop", "DEL in the first word: all byte by byte" },
 	{ "12345678\x01" "9", "12345678?9", "a control byte after a whole word" },
 	{ "1234567812345678\x1f", "1234567812345678?", "a control byte in the tail" },
+	{ "01234567\x01" "abcd", "01234567?abcd", "a control byte in the overlapping last word" },
+	{ "0123456789AbCdE", "0123456789AbCdE", "the tail as the overlapping last word" },
 };
 
 Test(engine, key_text_as_byte_by_byte)

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/mix64.h"
-
 #define HBITS 10
 #define NHASH (1u << HBITS)
 #define FOLD 0x2020u /* ASCII letters to lower case; bytes equal ignoring
@@ -35,14 +33,15 @@ struct lit {
 /* A remembered answer; len 0: none. */
 struct memo {
 	uint32_t len;
-	uint8_t maybe;
+	int32_t match; /* the first matching pattern, or -1 */
 	char s[LITSCAN_MEMO_MAX];
 };
 
 /* Two ways per set, so that two recurring values that share a set do not
  * keep replacing each other (a scan each time); the way used less
  * recently goes. */
-#define MEMO_SETS 32 /* a power of two */
+#define MEMO_SET_BITS 5
+#define MEMO_SETS (1 << MEMO_SET_BITS)
 /* The slot is chosen from a subject's first and last eight bytes. */
 _Static_assert(LITSCAN_MEMO_MIN >= 8, "memo subjects have two words");
 
@@ -200,29 +199,54 @@ litscan_maybe(const struct litscan *ls, const char *s, size_t n)
 	return 0;
 }
 
+static int
+list_match(const struct litscan *ls, const struct pattern_list *l, const char *s, size_t n)
+{
+	return litscan_maybe(ls, s, n) ? pattern_list_match(l, s, n) : -1;
+}
+
+/* s[0, n) and the remembered m->s[0, n) (8 <= n <= LITSCAN_MEMO_MAX) are
+ * the same: a word at a time, the last word ending at the last byte. */
+static int
+memo_eq(const struct memo *m, const char *s, size_t n)
+{
+	uint64_t a, b;
+	for (size_t i = 0; n - i > 8; i += 8) {
+		memcpy(&a, m->s + i, 8);
+		memcpy(&b, s + i, 8);
+		if (a != b)
+			return 0;
+	}
+	memcpy(&a, m->s + n - 8, 8);
+	memcpy(&b, s + n - 8, 8);
+	return a == b;
+}
+
 int
-litscan_maybe_memo(struct litscan *ls, const char *s, size_t n)
+litscan_match_memo(struct litscan *ls, const struct pattern_list *l, const char *s, size_t n)
 {
 	if (s == NULL || n < LITSCAN_MEMO_MIN || n > LITSCAN_MEMO_MAX)
-		return litscan_maybe(ls, s, n);
-	/* The set from the first and last eight bytes and the length: the
-	 * comparison decides, so a collision only costs a scan. */
+		return list_match(ls, l, s, n);
+	/* The set from the first and last eight bytes and the length, by one
+	 * multiplication (its top bits): the comparison decides, so a
+	 * collision only costs a scan. */
 	uint64_t a, b;
 	memcpy(&a, s, sizeof(a));
 	memcpy(&b, s + n - sizeof(b), sizeof(b));
-	size_t set = mix64(a ^ mix64(b + n)) & (MEMO_SETS - 1);
+	size_t set = (size_t)(((a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL) >>
+	    (64 - MEMO_SET_BITS));
 	for (int w = 0; w < 2; w++) {
 		const struct memo *m = &ls->memo[set][w];
-		if (m->len == n && memcmp(m->s, s, n) == 0) {
+		if (m->len == n && memo_eq(m, s, n)) {
 			ls->memo_old[set] = (uint8_t)!w;
-			return m->maybe;
+			return m->match;
 		}
 	}
 	int w = ls->memo_old[set];
 	struct memo *m = &ls->memo[set][w];
-	m->maybe = (uint8_t)litscan_maybe(ls, s, n);
+	m->match = list_match(ls, l, s, n);
 	m->len = (uint32_t)n;
 	memcpy(m->s, s, n);
 	ls->memo_old[set] = (uint8_t)!w;
-	return m->maybe;
+	return m->match;
 }

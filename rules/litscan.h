@@ -26,13 +26,19 @@ struct litscan *litscan_new(const struct pattern_list *l);
 /* 0 when no literal occurs in s (no pattern can match); 1 otherwise. */
 int litscan_maybe(const struct litscan *ls, const char *s, size_t n);
 /*
- * litscan_maybe, remembering the answers for the last few subjects of
- * LITSCAN_MEMO_MIN to LITSCAN_MEMO_MAX bytes (compared byte for byte):
- * for subjects that recur, as User-Agent and Server values do.
+ * The number of the first pattern of l that matches s, or -1 (as
+ * pattern_list_match() answers), where l is the list ls was made from.
+ * The answers for the last few subjects of LITSCAN_MEMO_MIN to
+ * LITSCAN_MEMO_MAX bytes are remembered (compared byte for byte): for
+ * subjects that recur, as User-Agent and Server values do.  A literal
+ * cannot reach PCRE2's match or depth limits on a subject that short, so
+ * a remembered answer is the one the patterns would give again.  Other
+ * subjects: -1 without PCRE2 when litscan_maybe() says no, else
+ * pattern_list_match().
  */
 #define LITSCAN_MEMO_MIN 8
 #define LITSCAN_MEMO_MAX 64
-int litscan_maybe_memo(struct litscan *ls, const char *s, size_t n);
+int litscan_match_memo(struct litscan *ls, const struct pattern_list *l, const char *s, size_t n);
 void litscan_free(struct litscan *ls);
 
 #endif

@@ -150,12 +150,12 @@ Test(litscan, never_rejects_a_match)
 	pattern_list_free(&l);
 }
 
-/* The memo answers as the scan does: for repeated subjects (from a few
- * values, so that they recur), for subjects that share their first and
- * last bytes and length but differ inside (the same slot), and for those
- * too short or too long to be remembered.  Subjects sit against a guard
- * page. */
-Test(litscan, memo_answers_as_scan)
+/* The memo answers as the pattern list does: for repeated subjects (from
+ * a few values, so that they recur), for subjects that share their first
+ * and last bytes and length but differ inside (the same slot), and for
+ * those too short or too long to be remembered.  Subjects sit against a
+ * guard page. */
+Test(litscan, memo_answers_as_list)
 {
 	static const char *const values[] = {
 		"Linphone/5.2.0 (belle-sip/5.2.0)",
@@ -166,6 +166,7 @@ Test(litscan, memo_answers_as_scan)
 		"FRIENDLY-SCANNER",
 		"Asterisk PBX 20.5.0",
 		"Asterisk smap 20.5.0",
+		"Asterisk xsmapx 20.5.0", /* a literal, no word boundary: no match */
 		"sipsak 0.9.8",
 		"iWar",
 		"pplsip",
@@ -181,6 +182,7 @@ Test(litscan, memo_answers_as_scan)
 	struct litscan *ls = litscan_new(&l);
 	cr_assert_not_null(ls);
 	unsigned seed = 777;
+	int hits = 0;
 	for (int it = 0; it < 5000; it++) {
 		char buf[128];
 		const char *v = values[rand_r(&seed) % N(values)];
@@ -190,19 +192,21 @@ Test(litscan, memo_answers_as_scan)
 		if (n > 2 && (rand_r(&seed) & 3) == 0)
 			buf[1 + rand_r(&seed) % (n - 2)] = "sSmM-@x"[rand_r(&seed) % 7];
 		const char *g = guard_put(buf, n);
-		int want = litscan_maybe(ls, g, n);
-		cr_assert_eq(litscan_maybe_memo(ls, g, n), want, "%.*s", (int)n, buf);
-		cr_assert_eq(litscan_maybe_memo(ls, g, n), want, "again: %.*s", (int)n, buf);
+		int want = pattern_list_match(&l, g, n);
+		cr_assert_eq(litscan_match_memo(ls, &l, g, n), want, "%.*s", (int)n, buf);
+		cr_assert_eq(litscan_match_memo(ls, &l, g, n), want, "again: %.*s", (int)n, buf);
+		hits += want >= 0;
 	}
-	cr_expect_eq(litscan_maybe_memo(ls, NULL, 0), 0);
+	cr_expect_gt(hits, 1000, "the subjects match patterns");
+	cr_expect_eq(litscan_match_memo(ls, &l, NULL, 0), -1);
 	litscan_free(ls);
 	pattern_list_free(&l);
 }
 
 /* Many distinct values in turn (more than the memo holds, so that both
  * ways of every set are filled and replaced), some with a literal: every
- * answer is the scan's.  Subjects sit against a guard page. */
-Test(litscan, memo_replaces_as_scan)
+ * answer is the pattern list's.  Subjects sit against a guard page. */
+Test(litscan, memo_replaces_as_list)
 {
 	struct pattern_list l;
 	load(&l, scanner, N(scanner));
@@ -214,12 +218,129 @@ Test(litscan, memo_replaces_as_scan)
 			int n = snprintf(buf, sizeof(buf), v % 7 ? "Agent %d/%d.0" : "sipsak %d (%d)", v,
 			    v * 31 % 97);
 			const char *g = guard_put(buf, (size_t)n);
-			int want = litscan_maybe(ls, g, (size_t)n);
-			cr_assert_eq(litscan_maybe_memo(ls, g, (size_t)n), want, "%s", buf);
-			cr_assert_eq(litscan_maybe_memo(ls, g, (size_t)n), want, "again: %s", buf);
-			cr_assert_eq(want, v % 7 == 0, "%s", buf);
+			int want = pattern_list_match(&l, g, (size_t)n);
+			cr_assert_eq(litscan_match_memo(ls, &l, g, (size_t)n), want, "%s", buf);
+			cr_assert_eq(litscan_match_memo(ls, &l, g, (size_t)n), want, "again: %s", buf);
+			cr_assert_eq(want, v % 7 ? -1 : 7, "%s", buf);
 		}
 	}
 	litscan_free(ls);
 	pattern_list_free(&l);
+}
+
+/* Whether some literal of v (lower case, none with \b) occurs in s,
+ * ignoring ASCII case, one position at a time: what litscan_maybe()
+ * answers. */
+static int
+occurs_naive(const char *const *v, size_t nv, const char *s, size_t n)
+{
+	for (size_t i = 0; i < nv; i++) {
+		size_t l = strlen(v[i]);
+		for (size_t o = 0; o + l <= n; o++) {
+			size_t j = 0;
+			while (j < l && (s[o + j] | (s[o + j] >= 'A' && s[o + j] <= 'Z' ? 0x20 : 0)) ==
+			    v[i][j])
+				j++;
+			if (j == l)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Longer subjects: header values without a literal but with windows of
+ * them ("sip:"), literals at either end, at odd offsets and across 16-byte
+ * boundaries, cut short, and bytes that are letters only without their
+ * top bit. */
+static const struct scan_case long_cases[] = {
+	{ "<sip:6637@192.168.0.1>;tag=61f54e1994", 0, "an ordinary From value" },
+	{ "<sip:5130@192.168.0.2:5060;transport=tcp>", 0, "an ordinary Contact value" },
+	{ "\"PBX\" <sip:qualify@192.168.0.4>;tag=d3c22a4acc", 0, "letters of several literals, no literal" },
+	{ "sipvicious <sip:1@2.3.4.5>", 1, "at the start" },
+	{ "<sip:1@2.3.4.5>;tag=sipvicious", 1, "at the end, across byte 16" },
+	{ "0123456789abcdeSIPSAK0123456789", 1, "across byte 16" },
+	{ "0123456789abcdef0SmAp", 1, "at the very end" },
+	{ "0123456789abcdefsmap", 1, "the last four bytes" },
+	{ "0123456789abcdef_sma", 0, "a literal cut short at the end" },
+	{ "0123456789012345", 0, "exactly 16 bytes, no literal" },
+	{ "0123456789nm@nm0", 1, "exactly 16 bytes, a literal" },
+	{ "0123456789012345678901234567890friendly-scanner", 1, "a 16-byte literal after byte 32" },
+	{ "0123456789012345678901234567890friendly-scanne", 0, "one byte short" },
+	{ "0123456789012345678901234567890123456789-", 0, "a byte of a literal alone at the end" },
+	{ "\xd9\xd7\xcd\xcb\xf9\xf6\xec\xe8\x80\xff\xad\xd3\xc1\xd0\xc9\xd0", 0,
+	    "literal bytes with the top bit set are other bytes" },
+};
+
+Test(litscan, long_subjects)
+{
+	struct pattern_list l;
+	load(&l, scanner, N(scanner));
+	struct litscan *ls = litscan_new(&l);
+	cr_assert_not_null(ls);
+	for (size_t i = 0; i < N(long_cases); i++) {
+		size_t n = strlen(long_cases[i].s);
+		const char *g = guard_put(long_cases[i].s, n);
+		cr_expect_eq(litscan_maybe(ls, g, n), long_cases[i].maybe, "%s", long_cases[i].comment);
+	}
+	litscan_free(ls);
+	pattern_list_free(&l);
+}
+
+/*
+ * Random subjects of 0 to 200 bytes, mostly filler, with a literal (case
+ * flipped at random) at a random place in some: litscan_maybe() answers
+ * exactly as a byte-by-byte search.  Four lists: some of the default's
+ * literals; literals of punctuation ('@' and ':', whose case-folded
+ * windows are other bytes) and digits; literals of three bytes (a window
+ * at every other byte); literals with digits, the shortest over 16 bytes.
+ */
+Test(litscan, random_subjects_as_naive)
+{
+	static const char *const lists[][9] = {
+		{ "friendly-scanner", "iwar", "nm@nm", "sip-scan", "sipvicious", NULL },
+		{ "@a:c", ":sip@", "tag=t", "0123", NULL },
+		{ "jjj", "qqq", "zzz", "www", "kkk", "yyy", "vvv", "mmm", "lll" },
+		{ "abcdefghij0123456789", "0123456789abcdefghij", "x9x9x9x9x9x9x9x9x9", NULL },
+	};
+	static const char filler[] = "0123456789.:;<>=@-sipSIPtagTAGxXeE`\x80\xff\x0d ";
+	for (size_t li = 0; li < N(lists); li++) {
+		const char *v[9];
+		size_t nv = 0;
+		while (nv < 9 && lists[li][nv])
+			v[nv] = lists[li][nv], nv++;
+		struct pattern_list l;
+		load(&l, v, nv);
+		struct litscan *ls = litscan_new(&l);
+		cr_assert_not_null(ls);
+		unsigned seed = 4242 + (unsigned)li;
+		int hits = 0;
+		for (int it = 0; it < 20000; it++) {
+			char buf[256];
+			size_t n = (size_t)(rand_r(&seed) % 201);
+			for (size_t i = 0; i < n; i++) {
+				/* Some bytes of the literals too, so that the
+				 * window scan runs on subjects without one. */
+				buf[i] = (rand_r(&seed) & 7) == 0 ? "sipvcanmwyk-"[rand_r(&seed) % 12]
+				                                  : filler[rand_r(&seed) % (sizeof(filler) - 1)];
+			}
+			if (rand_r(&seed) & 1) {
+				const char *w = v[rand_r(&seed) % nv];
+				size_t wl = strlen(w);
+				if (wl <= n) {
+					size_t at = (size_t)rand_r(&seed) % (n - wl + 1);
+					for (size_t i = 0; i < wl; i++)
+						buf[at + i] = (rand_r(&seed) & 1) && w[i] >= 'a' && w[i] <= 'z'
+						    ? (char)(w[i] - 32) : w[i];
+				}
+			}
+			const char *g = guard_put(buf, n);
+			int want = occurs_naive(v, nv, buf, n);
+			cr_assert_eq(litscan_maybe(ls, g, n), want, "list %zu: %.*s", li, (int)n, buf);
+			hits += want;
+		}
+		cr_expect_gt(hits, 5000, "list %zu: literals occur", li);
+		cr_expect_lt(hits, 15000, "list %zu: and do not", li);
+		litscan_free(ls);
+		pattern_list_free(&l);
+	}
 }

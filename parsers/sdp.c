@@ -18,22 +18,28 @@
 #define SDP_MULTIPART_NEST 1
 #endif
 
+/* With its length: the names are looked up one by one, and a strlen()
+ * of each (span_ieq() of a name that is no literal) cost more than the
+ * compare. */
+#define PROTO(name, cls) { name, sizeof(name) - 1, cls }
 static const struct {
 	const char *name;
+	uint8_t len;
 	uint8_t cls;
 } sdp_protos[] = {
-	{ "RTP/AVP", SDP_PROTO_RTP },              /* RFC 4566 section 5.14 */
-	{ "RTP/AVPF", SDP_PROTO_RTP },             /* RFC 4585 */
-	{ "RTP/SAVP", SDP_PROTO_SRTP },            /* RFC 3711 */
-	{ "RTP/SAVPF", SDP_PROTO_SRTP },           /* RFC 5124 */
-	{ "UDP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP },  /* RFC 5764 section 8 */
-	{ "UDP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
-	{ "TCP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP },  /* RFC 7850 */
-	{ "TCP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
-	{ "TCP/DTLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP }, /* RFC 7850 */
-	{ "TCP/DTLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
-	{ "udptl", SDP_PROTO_UDPTL },              /* T.38, RFC 3362 */
+	PROTO("RTP/AVP", SDP_PROTO_RTP),              /* RFC 4566 section 5.14 */
+	PROTO("RTP/AVPF", SDP_PROTO_RTP),             /* RFC 4585 */
+	PROTO("RTP/SAVP", SDP_PROTO_SRTP),            /* RFC 3711 */
+	PROTO("RTP/SAVPF", SDP_PROTO_SRTP),           /* RFC 5124 */
+	PROTO("UDP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP),  /* RFC 5764 section 8 */
+	PROTO("UDP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP),
+	PROTO("TCP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP),  /* RFC 7850 */
+	PROTO("TCP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP),
+	PROTO("TCP/DTLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP), /* RFC 7850 */
+	PROTO("TCP/DTLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP),
+	PROTO("udptl", SDP_PROTO_UDPTL),              /* T.38, RFC 3362 */
 };
+#undef PROTO
 
 static inline void
 inc(uint16_t *c)
@@ -90,7 +96,8 @@ static uint8_t
 proto_class(struct span proto)
 {
 	for (size_t i = 0; i < sizeof sdp_protos / sizeof sdp_protos[0]; i++)
-		if (span_ieq(proto, sdp_protos[i].name))
+		if (proto.len == sdp_protos[i].len &&
+		    span_ieq_n(proto, sdp_protos[i].name, sdp_protos[i].len))
 			return sdp_protos[i].cls;
 	return SDP_PROTO_OTHER;
 }

@@ -269,6 +269,40 @@ Test(sdp_parse, more_media_than_kept)
 	cr_expect(span_is(info.media[SDP_MAX_MEDIA - 1].conn, "192.0.2.9"));
 }
 
+/* Every proto of the class table, in any case, and names one byte off. */
+Test(sdp_parse, proto_classes)
+{
+	static const struct {
+		const char *proto;
+		int cls;
+	} protos[] = {
+		{ "RTP/AVP", SDP_PROTO_RTP }, { "rtp/avpf", SDP_PROTO_RTP },
+		{ "RTP/SAVP", SDP_PROTO_SRTP }, { "Rtp/Savpf", SDP_PROTO_SRTP },
+		{ "UDP/TLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP },
+		{ "UDP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
+		{ "tcp/tls/rtp/savp", SDP_PROTO_DTLS_SRTP },
+		{ "TCP/TLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
+		{ "TCP/DTLS/RTP/SAVP", SDP_PROTO_DTLS_SRTP },
+		{ "TCP/DTLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
+		{ "UDPTL", SDP_PROTO_UDPTL },
+		{ "RTP/AV", SDP_PROTO_OTHER }, { "RTP/AVPX", SDP_PROTO_OTHER },
+		{ "RTP/AVQ", SDP_PROTO_OTHER }, { "RTP\x0fAVP", SDP_PROTO_OTHER },
+		{ "udptl0", SDP_PROTO_OTHER }, { "TCP/DTLS/RTP/SAVPFF", SDP_PROTO_OTHER },
+	};
+	char buf[128];
+
+	for (size_t i = 0; i < N(protos); i++) {
+		size_t n = (size_t)snprintf(buf, sizeof buf, "v=0\r\nm=audio 4000 %s 0\r\n",
+		    protos[i].proto);
+		struct sdp_info info;
+		cr_assert_lt(n, sizeof buf);
+		cr_assert_eq(sdp_parse(put(buf, n), &info), 0);
+		cr_assert_eq(info.num_media, 1);
+		cr_expect_eq(info.media[0].proto_class, protos[i].cls, "%s: class %d, want %d",
+		    protos[i].proto, info.media[0].proto_class, protos[i].cls);
+	}
+}
+
 Test(sdp_parse, prefixes)
 {
 	for (size_t i = 0; i < N(sdp_cases); i++) {

@@ -114,3 +114,95 @@ Test(sip_summary, no_sdp)
 	cr_expect(s.sdp.num_media == 0 && s.sdp.media_total == 0 &&
 	    s.sdp.crypto_total == 0 && s.sdp.fingerprint_total == 0 && s.sdp.bad == 0);
 }
+
+/* 1 if s holds the bytes of lit. */
+static int
+span_is(struct span s, const char *lit)
+{
+	return s.p != NULL && s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
+}
+
+/* 1 if every byte of the n at p is zero, as a part cleared for an absent
+ * header must be (summarize() fills *s with 0xa5 first). */
+static int
+all_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		if (c[i] != 0)
+			return 0;
+	return 1;
+}
+
+/* A part whose header is absent is cleared whole; of the credential
+ * (challenge) headers the first of the pair present is parsed, and when
+ * it does not parse, its id stays and BAD_AUTH is raised. */
+Test(sip_summary, auth_headers_and_absent_parts)
+{
+	static const struct {
+		const char *lines;
+		int has_auth, has_chal;
+		uint16_t auth_hdr, chal_hdr;
+		const char *username, *realm;
+		int bad;
+	} cases[] = {
+		{ "", 0, 0, 0, 0, NULL, NULL, 0 },
+		{ "Authorization: Digest username=\"u\"\r\n", 1, 0, SIP_H_AUTHORIZATION, 0, "u", NULL, 0 },
+		{ "Proxy-Authorization: Digest username=\"p\"\r\n", 1, 0, SIP_H_PROXY_AUTHORIZATION, 0, "p", NULL, 0 },
+		{ "Proxy-Authorization: Digest username=\"p\"\r\nAuthorization: Digest username=\"u\"\r\n",
+		  1, 0, SIP_H_AUTHORIZATION, 0, "u", NULL, 0 },
+		{ "Authorization: Digest username=\"u\r\n", 0, 0, SIP_H_AUTHORIZATION, 0, NULL, NULL, 1 },
+		{ "WWW-Authenticate: Digest realm=\"w\"\r\n", 0, 1, 0, SIP_H_WWW_AUTHENTICATE, NULL, "w", 0 },
+		{ "Proxy-Authenticate: Digest realm=\"x\"\r\nWWW-Authenticate: Digest realm=\"w\"\r\n",
+		  0, 1, 0, SIP_H_WWW_AUTHENTICATE, NULL, "w", 0 },
+		{ "Proxy-Authenticate: Digest realm=\"x\"\r\n", 0, 1, 0, SIP_H_PROXY_AUTHENTICATE, NULL, "x", 0 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		struct sip_header hdrs[SIP_MAX_HEADERS];
+		struct sip_msg m;
+		struct sip_summary s;
+		summarize(cases[i].lines, &m, hdrs, &s);
+
+		cr_expect_eq(s.has_auth, cases[i].has_auth, "%s", cases[i].lines);
+		cr_expect_eq(s.auth_hdr, cases[i].auth_hdr, "%s", cases[i].lines);
+		cr_expect_eq(s.has_challenge, cases[i].has_chal, "%s", cases[i].lines);
+		cr_expect_eq(s.challenge_hdr, cases[i].chal_hdr, "%s", cases[i].lines);
+		cr_expect_eq((s.anomalies & SIP_A_BIT(SIP_A_BAD_AUTH)) != 0, cases[i].bad, "%s",
+		    cases[i].lines);
+		if (cases[i].auth_hdr == 0)
+			cr_expect(all_zero(&s.auth, sizeof s.auth), "%s: auth cleared", cases[i].lines);
+		else if (cases[i].username != NULL)
+			cr_expect(span_is(s.auth.username, cases[i].username), "%s", cases[i].lines);
+		if (cases[i].chal_hdr == 0)
+			cr_expect(all_zero(&s.challenge, sizeof s.challenge), "%s: challenge cleared",
+			    cases[i].lines);
+		else
+			cr_expect(span_is(s.challenge.realm, cases[i].realm), "%s", cases[i].lines);
+		/* No Via line here. */
+		cr_expect(s.has_via == 0 && all_zero(&s.via, sizeof s.via), "%s: via cleared",
+		    cases[i].lines);
+	}
+}
+
+/* A response has no Request-URI: s->ruri is cleared whole, as is the
+ * name-addr of an absent To. */
+Test(sip_summary, response_ruri_cleared)
+{
+	static const char in[] = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\r\n"
+	    "From: <sip:a@h>;tag=1\r\nCall-ID: c\r\n"
+	    "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+	struct sip_header hdrs[SIP_MAX_HEADERS];
+	struct sip_msg m;
+	struct sip_summary s;
+	const char *g = guard_put(in, sizeof in - 1);
+
+	cr_assert_eq(sip_parse(g, sizeof in - 1, &m, hdrs, SIP_MAX_HEADERS, NULL, 0),
+	    (int)(sizeof in - 1));
+	memset(&s, 0xa5, sizeof s);
+	sip_summarize(&m, &s);
+	cr_expect_eq(s.has_ruri, 0);
+	cr_expect(all_zero(&s.ruri, sizeof s.ruri));
+	cr_expect_eq(s.has_to, 0);
+	cr_expect(all_zero(&s.to, sizeof s.to));
+	cr_expect(s.has_from && s.has_via);
+}

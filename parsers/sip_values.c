@@ -541,18 +541,21 @@ plain_params_bytes(const char *p, const char *end, const struct field *tab,
 }
 
 #ifdef __SSE2__
-/* Bits of the 16 bytes at p that are ';' (*semi), '=' (*eq), or LWS, '"'
- * or ',' (*odd): the pcls classes, as masks. */
+/*
+ * Bits of the 16 bytes at p that are ';' (*semi), '=' (*eq), or that end
+ * the plain case (*odd): '"', ',' and every byte up to SP, the LWS bytes
+ * among them, found by one unsigned compare (min(v, SP) == v) instead of
+ * four.  That takes in the other controls too: a list holding one goes
+ * to the general parser, which gives the same result for it in more
+ * steps.
+ */
 static inline void
 pmask16(const char *p, unsigned *semi, unsigned *eq, unsigned *odd)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i o = _mm_or_si128(
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
-	o = _mm_or_si128(o, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(' ')), v),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
 	    _mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
 	*semi = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
 	*eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
@@ -563,7 +566,9 @@ pmask16(const char *p, unsigned *semi, unsigned *eq, unsigned *odd)
 /*
  * plain_params_bytes() of [p, end).  Lists of 16 to 64 bytes (most Via
  * parameters) are classified 16 bytes at a time into bit masks, and the
- * items found from those.  Shorter lists cost less byte by byte.
+ * items found from those; such a list holding a control byte is taken
+ * for not plain (0, see pmask16()).  Shorter lists cost less byte by
+ * byte.
  */
 HOT int
 plain_params(const char *p, const char *end,
@@ -1179,19 +1184,58 @@ sip_cseq_parse(struct span s, uint32_t *seq, struct span *method)
 	return q > p && q == end ? 0 : -1;
 }
 
-static const struct field auth_fields[] = {
-	FIELD("username", struct sip_auth, username),
-	FIELD("realm", struct sip_auth, realm),
-	FIELD("nonce", struct sip_auth, nonce),
-	FIELD("uri", struct sip_auth, uri),
-	FIELD("response", struct sip_auth, response),
-	FIELD("algorithm", struct sip_auth, algorithm),
-	FIELD("qop", struct sip_auth, qop),
-	FIELD("cnonce", struct sip_auth, cnonce),
-	FIELD("nc", struct sip_auth, nc),
-	FIELD("opaque", struct sip_auth, opaque),
-	FIELD("stale", struct sip_auth, stale),
+/* auth_fields[] entries, named so that auth_field() can pick them. */
+enum {
+	A_USERNAME, A_REALM, A_NONCE, A_URI, A_RESPONSE, A_ALGORITHM, A_QOP,
+	A_CNONCE, A_NC, A_OPAQUE, A_STALE, A__COUNT
 };
+
+static const struct field auth_fields[A__COUNT] = {
+	[A_USERNAME] = FIELD("username", struct sip_auth, username),
+	[A_REALM] = FIELD("realm", struct sip_auth, realm),
+	[A_NONCE] = FIELD("nonce", struct sip_auth, nonce),
+	[A_URI] = FIELD("uri", struct sip_auth, uri),
+	[A_RESPONSE] = FIELD("response", struct sip_auth, response),
+	[A_ALGORITHM] = FIELD("algorithm", struct sip_auth, algorithm),
+	[A_QOP] = FIELD("qop", struct sip_auth, qop),
+	[A_CNONCE] = FIELD("cnonce", struct sip_auth, cnonce),
+	[A_NC] = FIELD("nc", struct sip_auth, nc),
+	[A_OPAQUE] = FIELD("opaque", struct sip_auth, opaque),
+	[A_STALE] = FIELD("stale", struct sip_auth, stale),
+};
+
+/*
+ * The auth_fields[] entry named by the n bytes at p (n > 0), or A__COUNT:
+ * what store_field() finds, in one compare.  No two names share both
+ * length and first letter, so those pick the one candidate, and a name
+ * that picks none matches no entry (the letter folded as ieq_letters()
+ * folds it).  Each ieq_letters() has a constant entry, hence a constant
+ * length: one or two word compares.
+ */
+HOT unsigned
+auth_field(const char *p, size_t n)
+{
+#define AF(i) (ieq_letters(p, auth_fields[i].name, auth_fields[i].len) ? (i) : A__COUNT)
+	const char c = (char)(p[0] | 0x20);
+
+	switch (n) {
+	case 2:
+		return AF(A_NC);
+	case 3:
+		return c == 'u' ? AF(A_URI) : AF(A_QOP);
+	case 5:
+		return c == 'r' ? AF(A_REALM) : c == 'n' ? AF(A_NONCE) : AF(A_STALE);
+	case 6:
+		return c == 'c' ? AF(A_CNONCE) : AF(A_OPAQUE);
+	case 8:
+		return c == 'u' ? AF(A_USERNAME) : AF(A_RESPONSE);
+	case 9:
+		return AF(A_ALGORITHM);
+	default:
+		return A__COUNT;
+	}
+#undef AF
+}
 
 /*
  * fill_params(p, end, ',', 1, auth_fields, ..., a) of a list in the usual
@@ -1199,16 +1243,14 @@ static const struct field auth_fields[] = {
  * else running to ',' or LWS (as in item_next()), then any SP or HTAB and
  * ',' or the end.  For such a list fill_params() stores the same values
  * in the same order (quotes stripped; an empty value before LWS may point
- * before the LWS where fill_params() points after it) and returns 0, in more steps: LWS loops
- * around '=', an out-of-line quoted_end().  Returns 1 then, or 0 for any
- * other shape, with some spans of *a perhaps stored.
+ * before the LWS where fill_params() points after it) and returns 0, in
+ * more steps: LWS loops around '=', an out-of-line quoted_end(), a search
+ * of the table.  Returns 1 then, or 0 for any other shape, with some spans
+ * of *a perhaps stored.
  */
 HOT int
 digest_fast(const char *p, const char *end, struct sip_auth *a)
 {
-	const size_t n = sizeof auth_fields / sizeof auth_fields[0];
-	size_t next = 0, i;
-
 	for (;;) {
 		/* item_next() skips separators, LWS and empty items. */
 		while (p < end && (stops[(unsigned char)*p] & (S_COMMA | S_LWS)))
@@ -1216,24 +1258,18 @@ digest_fast(const char *p, const char *end, struct sip_auth *a)
 		if (p == end)
 			return 1;
 		/*
-		 * The name is most often that of the entry after the last one
-		 * found (store_field()): when those bytes and '=' are there,
-		 * they are the whole token, and the search is done.  Else the
-		 * token is scanned and looked up.
+		 * The name is a token followed by '='.  A known name is all
+		 * letters (auth_field() compares every byte, folding only
+		 * letters), so when the bytes before the next '=' are one, they
+		 * are the token; only other names need the token scan.
 		 */
-		const struct field *f = &auth_fields[next];
 		const char *nm = p;
-		if (end - p > f->len && p[f->len] == '=' &&
-		    ieq_letters(p, f->name, f->len)) {
-			i = next;
-			p += f->len;
-		} else {
-			p = skip_cls(p, end, C_TOKEN);
-			if (p == nm || p == end || *p != '=')
-				return 0;
-			i = n;
-		}
-		const struct span name = span_make(nm, p);
+		p = scan_byte(p, end, '=');
+		if (p == nm || p == end)
+			return 0;
+		unsigned i = auth_field(nm, (size_t)(p - nm));
+		if (i == A__COUNT && skip_cls(nm, p, C_TOKEN) != p)
+			return 0;
 		const char *v = ++p, *q;
 		if (v < end && *v == '"') {
 			q = scan_any2(v + 1, end, '"', '\\');
@@ -1244,26 +1280,28 @@ digest_fast(const char *p, const char *end, struct sip_auth *a)
 		} else {
 			q = p = scan_to_cls(v, end, stops, S_COMMA | S_LWS);
 		}
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p < end && *p != ',')
-			return 0;
-		if (i < n) {
-			set_field(auth_fields, i, a, span_make(v, q));
-			next = i + 1 < n ? i + 1 : 0;
-		} else {
-			store_field(auth_fields, n, &next, a, name, span_make(v, q));
+		if (p < end && *p != ',') {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p < end && *p != ',')
+				return 0;
 		}
+		if (i < A__COUNT)
+			set_field(auth_fields, i, a, span_make(v, q));
 	}
 }
 
+/* Lower-case names in arrays of 16 for ieq_letters(), as in struct field. */
+#define SCHEME(name, scheme) { name, sizeof(name) - 1, scheme }
 static const struct {
-	const char *name;
+	char name[16];
+	uint8_t len;
 	uint8_t scheme;
 } auth_schemes[] = {
-	{ "Digest", SIP_AUTH_DIGEST },
-	{ "Basic", SIP_AUTH_BASIC },
+	SCHEME("digest", SIP_AUTH_DIGEST),
+	SCHEME("basic", SIP_AUTH_BASIC),
 };
+#undef SCHEME
 
 int
 sip_auth_parse(struct span s, struct sip_auth *a)
@@ -1284,8 +1322,11 @@ sip_auth_parse(struct span s, struct sip_auth *a)
 	if (q == p || (q < end && !is(*q, C_LWS)))
 		return -1;
 	a->scheme_tok = span_make(p, q);
+	/* Unrolled, each ieq_letters() has a constant length. */
+#pragma GCC unroll 2
 	for (size_t i = 0; i < sizeof auth_schemes / sizeof auth_schemes[0]; i++)
-		if (span_ieq(a->scheme_tok, auth_schemes[i].name))
+		if (a->scheme_tok.len == auth_schemes[i].len &&
+		    ieq_letters(p, auth_schemes[i].name, auth_schemes[i].len))
 			a->scheme = auth_schemes[i].scheme;
 	p = skip_lws(q, end);
 	switch (a->scheme) {

@@ -341,6 +341,8 @@ static const struct na_case na_cases[] = {
 	{ "<sip:a@b>;tag=", 0, 0, "", "sip:a@b", "a", "b", NULL, "tag=", "", "empty tag" },
 	{ "<sip:a@b>;x=\"q\";tag=2", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=\"q\";tag=2", "2", "quoted param before the tag" },
 	{ "<sip:a@b>;tag=x y", 0, 0, "", "sip:a@b", "a", "b", NULL, "tag=x y", "x", "LWS in params" },
+	{ "<sip:a@b>;x=\x01aaaaaaaaaaaaaaaa;tag=t", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=\x01aaaaaaaaaaaaaaaa;tag=t", "t", "control byte in long params before the tag" },
+	{ "<sip:a@b>;x=aaaaaaaaaaaaaaaa;tag=t\x01", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=aaaaaaaaaaaaaaaa;tag=t\x01", "t\x01", "control byte in the tag of long params" },
 	{ "<sip:h;a=b@c>", 0, 0, "", "sip:h;a=b@c", "h;a=b", "c", NULL, NULL, NULL, "';' in userinfo, found at '@'" },
 	{ "<sip:a@b;lr?X=1>", 0, 0, "", "sip:a@b;lr?X=1", "a", "b", "lr", NULL, NULL, "URI headers" },
 	{ "<sip:host:5060@x>", 0, 0, "", "sip:host:5060@x", "host", "x", NULL, NULL, NULL, "what looked like a port is a password" },
@@ -434,6 +436,11 @@ static const struct via_case via_cases[] = {
 	{ "SIP/2.0/UDP h;branch=z9hG4bK1;received=192.0.2.1;rport", 0, "SIP/2.0", "UDP", "h", -1, "branch=z9hG4bK1;received=192.0.2.1;rport", "z9hG4bK1", "192.0.2.1", "", 1, "params of 16 to 64 bytes" },
 	{ "SIP/2.0/UDP h;branch=z9hG4bK1;received=192.0.2.1;rport;x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, "SIP/2.0", "UDP", "h", -1, "branch=z9hG4bK1;received=192.0.2.1;rport;x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "z9hG4bK1", "192.0.2.1", "", 1, "params over 64 bytes" },
 	{ "SIP/2.0/UDP h;branch=z9hG4bK1;received=192.0.2.1 ;rport", 0, "SIP/2.0", "UDP", "h", -1, "branch=z9hG4bK1;received=192.0.2.1 ;rport", "z9hG4bK1", "192.0.2.1", "", 1, "LWS in long params" },
+	/* The 16-byte classification sends any control byte to the general
+	 * parser, for which it is an ordinary value byte. */
+	{ "SIP/2.0/UDP h;branch=z9hG4bK1\x01;received=192.0.2.1;rport", 0, "SIP/2.0", "UDP", "h", -1, "branch=z9hG4bK1\x01;received=192.0.2.1;rport", "z9hG4bK1\x01", "192.0.2.1", "", 1, "control byte in long params" },
+	{ "SIP/2.0/UDP h;branch=z9hG4bK1;x\x1f=1;received=192.0.2.1;rport=7", 0, "SIP/2.0", "UDP", "h", -1, "branch=z9hG4bK1;x\x1f=1;received=192.0.2.1;rport=7", "z9hG4bK1", "192.0.2.1", "7", 1, "control byte in a long params' name" },
+	{ "SIP/2.0/UDP h;branch=z9\x01;rport", 0, "SIP/2.0", "UDP", "h", -1, "branch=z9\x01;rport", "z9\x01", NULL, "", 1, "control byte in short params" },
 	{ "SIP/2.0/UDP h:5060,SIP/2.0/UDP x", 0, "SIP/2.0", "UDP", "h", 5060, NULL, NULL, NULL, NULL, 0, "',' right after the port" },
 	{ "SIP/2.0 UDP host", -1, NULL, NULL, NULL, -1, NULL, NULL, NULL, NULL, 0, "missing '/'" },
 	{ "SIP/2.0/UDP", -1, "SIP/2.0", "UDP", NULL, -1, NULL, NULL, NULL, NULL, 0, "no sent-by" },
@@ -615,6 +622,19 @@ static const struct auth_case auth_cases[] = {
 	{ "Digest username=\"u\", realm=\"r\" x, nonce=\"n\"", -1, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r" }, "junk after a usual param" },
 	{ "Digest username=\"u\", realmx=\"x\", realm=\"r\", nonc=\"y\", nonce=\"n\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r", .nonce = "n" }, "names that extend or cut the expected one" },
 	{ "Digest username=\"u\", username=\"v\"\t, realm=r\r\n", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "u", .realm = "r" }, "first wins, HTAB before ','" },
+	/* The fast path picks a name's entry by length and first letter. */
+	{ "Digest STALE=true,OPAQUE=\"o\",NC=1,Cnonce=\"c\",Qop=auth,ALGORITHM=MD5,Response=\"r\",URI=\"u\",Nonce=\"n\",rEALM=\"x\",UserName=\"a\"",
+	  0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .username = "a", .realm = "x", .nonce = "n", .uri = "u", .response = "r", .algorithm = "MD5",
+	    .qop = "auth", .cnonce = "c", .nc = "1", .opaque = "o", .stale = "true" }, "every name, any case, reverse order, no SP" },
+	{ "Digest usernamx=\"a\", rEalm=\"x\", nonca=n, uro=u, qoq=q, cnoncx=c, opaquf=o, responsf=r, algorithn=a, nd=1, stalf=s, staleX=t, n=1, stale=\"s\"",
+	  0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .realm = "x", .stale = "s" }, "names of a known length and first letter that are none" },
+	{ "Digest domain=\"sip:x\", nonce=\"n\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n" }, "unknown token name" },
+	{ "Digest x-y.z=1, nonce=\"n\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n" }, "unknown name with token punctuation" },
+	{ "Digest nonce=\"n\", re\x01lm=\"x\"", -1, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n" }, "control byte in a name" },
+	{ "Digest nonce=\"n\", user name=\"x\"", -1, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n" }, "SP inside a name" },
+	{ "Digest nonce=\"n\", realm\t=\"x\"", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n", .realm = "x" }, "HTAB before '='" },
+	{ "Digest nonce=\"n\",  ,\t, realm=x", 0, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n", .realm = "x" }, "run of separators after ', '" },
+	{ "Digest nonce=\"n\", realm", -1, SIP_AUTH_DIGEST, { .scheme_tok = "Digest", .nonce = "n" }, "no '=' to the end" },
 	{ "", -1, SIP_AUTH_OTHER, { .scheme_tok = NULL }, "empty" },
 };
 

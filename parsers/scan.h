@@ -162,8 +162,8 @@ scan_any5(const char *p, const char *end, char a, char b, char c, char d, char e
 static inline __attribute__((always_inline)) const char *
 scan_byte_to(const char *p, const char *lim, char a)
 {
-	size_t n = (size_t)(lim - p);
 #ifdef __SSE2__
+	size_t n = (size_t)(lim - p);
 	/* n >= 15: the 16 bytes from p are in [p, lim]. */
 	if (n >= 15) {
 		/* Bit 16 stands for "not in these 16 bytes". */

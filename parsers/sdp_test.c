@@ -286,7 +286,7 @@ Test(sdp_parse, proto_classes)
 		{ "TCP/DTLS/RTP/SAVPF", SDP_PROTO_DTLS_SRTP },
 		{ "UDPTL", SDP_PROTO_UDPTL },
 		{ "RTP/AV", SDP_PROTO_OTHER }, { "RTP/AVPX", SDP_PROTO_OTHER },
-		{ "RTP/AVQ", SDP_PROTO_OTHER }, { "RTP\x0fAVP", SDP_PROTO_OTHER },
+		{ "RTP/AVQ", SDP_PROTO_OTHER }, { "RTP\x0f" "AVP", SDP_PROTO_OTHER },
 		{ "udptl0", SDP_PROTO_OTHER }, { "TCP/DTLS/RTP/SAVPFF", SDP_PROTO_OTHER },
 	};
 	char buf[128];

@@ -341,7 +341,7 @@ static const struct na_case na_cases[] = {
 	{ "<sip:a@b>;tag=", 0, 0, "", "sip:a@b", "a", "b", NULL, "tag=", "", "empty tag" },
 	{ "<sip:a@b>;x=\"q\";tag=2", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=\"q\";tag=2", "2", "quoted param before the tag" },
 	{ "<sip:a@b>;tag=x y", 0, 0, "", "sip:a@b", "a", "b", NULL, "tag=x y", "x", "LWS in params" },
-	{ "<sip:a@b>;x=\x01aaaaaaaaaaaaaaaa;tag=t", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=\x01aaaaaaaaaaaaaaaa;tag=t", "t", "control byte in long params before the tag" },
+	{ "<sip:a@b>;x=\x01" "aaaaaaaaaaaaaaaa;tag=t", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=\x01" "aaaaaaaaaaaaaaaa;tag=t", "t", "control byte in long params before the tag" },
 	{ "<sip:a@b>;x=aaaaaaaaaaaaaaaa;tag=t\x01", 0, 0, "", "sip:a@b", "a", "b", NULL, "x=aaaaaaaaaaaaaaaa;tag=t\x01", "t\x01", "control byte in the tag of long params" },
 	{ "<sip:h;a=b@c>", 0, 0, "", "sip:h;a=b@c", "h;a=b", "c", NULL, NULL, NULL, "';' in userinfo, found at '@'" },
 	{ "<sip:a@b;lr?X=1>", 0, 0, "", "sip:a@b;lr?X=1", "a", "b", "lr", NULL, NULL, "URI headers" },

@@ -93,19 +93,27 @@ static const struct scan_case scan_cases[] = {
 	{ "nm`nm", 0, "folding '@' would give '`': not the same byte" },
 };
 
-Test(litscan, cases)
+/* litscan_maybe() of each case, against the scanner list, with the
+ * subject's last byte before a guard page. */
+static void
+check_scan_cases(const struct scan_case *c, size_t nc)
 {
 	struct pattern_list l;
 	load(&l, scanner, N(scanner));
 	struct litscan *ls = litscan_new(&l);
 	cr_assert_not_null(ls);
-	for (size_t i = 0; i < N(scan_cases); i++) {
-		size_t n = strlen(scan_cases[i].s);
-		const char *g = guard_put(scan_cases[i].s, n);
-		cr_expect_eq(litscan_maybe(ls, g, n), scan_cases[i].maybe, "%s", scan_cases[i].comment);
+	for (size_t i = 0; i < nc; i++) {
+		size_t n = strlen(c[i].s);
+		const char *g = guard_put(c[i].s, n);
+		cr_expect_eq(litscan_maybe(ls, g, n), c[i].maybe, "%s", c[i].comment);
 	}
 	litscan_free(ls);
 	pattern_list_free(&l);
+}
+
+Test(litscan, cases)
+{
+	check_scan_cases(scan_cases, N(scan_cases));
 }
 
 /* Random subjects of literal pieces, case flips and filler: whenever a
@@ -273,17 +281,7 @@ static const struct scan_case long_cases[] = {
 
 Test(litscan, long_subjects)
 {
-	struct pattern_list l;
-	load(&l, scanner, N(scanner));
-	struct litscan *ls = litscan_new(&l);
-	cr_assert_not_null(ls);
-	for (size_t i = 0; i < N(long_cases); i++) {
-		size_t n = strlen(long_cases[i].s);
-		const char *g = guard_put(long_cases[i].s, n);
-		cr_expect_eq(litscan_maybe(ls, g, n), long_cases[i].maybe, "%s", long_cases[i].comment);
-	}
-	litscan_free(ls);
-	pattern_list_free(&l);
+	check_scan_cases(long_cases, N(long_cases));
 }
 
 /*

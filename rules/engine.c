@@ -1598,7 +1598,7 @@ scan_hdr(struct ctx *x, struct rtab *rt, const char *name, struct span v, int re
 	if (e->scan_lit && recurs && v.len >= LITSCAN_MEMO_MIN && v.len <= LITSCAN_MEMO_MAX) {
 		/* A few User-Agent and Server values make up most traffic, a
 		 * scan's included: their answers are remembered. */
-		pi = litscan_match_memo(e->scan_lit, l, v.p, v.len);
+		pi = litscan_match_memo(e->scan_lit, v.p, v.len);
 	} else {
 		/* From, To and Contact carry tags and users. */
 		if (e->scan_lit && !litscan_maybe(e->scan_lit, v.p, v.len))

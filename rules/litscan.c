@@ -46,6 +46,7 @@ struct memo {
 _Static_assert(LITSCAN_MEMO_MIN >= 8, "memo subjects have two words");
 
 struct litscan {
+	const struct pattern_list *list; /* made from it; the memo's answers */
 	struct memo memo[MEMO_SETS][2];
 	uint8_t memo_old[MEMO_SETS]; /* the way to replace next */
 	struct lit *lits;
@@ -126,6 +127,7 @@ litscan_new(const struct pattern_list *l)
 	struct litscan *ls = calloc(1, sizeof(*ls));
 	if (ls == NULL || (ls->lits = calloc(l->n, sizeof(*ls->lits))) == NULL)
 		goto fail;
+	ls->list = l;
 	size_t ncand = 0, m = SIZE_MAX;
 	for (size_t i = 0; i < l->n; i++) {
 		const char *src = pattern_source(l->v[i]);
@@ -200,9 +202,9 @@ litscan_maybe(const struct litscan *ls, const char *s, size_t n)
 }
 
 static int
-list_match(const struct litscan *ls, const struct pattern_list *l, const char *s, size_t n)
+list_match(const struct litscan *ls, const char *s, size_t n)
 {
-	return litscan_maybe(ls, s, n) ? pattern_list_match(l, s, n) : -1;
+	return litscan_maybe(ls, s, n) ? pattern_list_match(ls->list, s, n) : -1;
 }
 
 /* s[0, n) and the remembered m->s[0, n) (8 <= n <= LITSCAN_MEMO_MAX) are
@@ -223,10 +225,10 @@ memo_eq(const struct memo *m, const char *s, size_t n)
 }
 
 int
-litscan_match_memo(struct litscan *ls, const struct pattern_list *l, const char *s, size_t n)
+litscan_match_memo(struct litscan *ls, const char *s, size_t n)
 {
 	if (s == NULL || n < LITSCAN_MEMO_MIN || n > LITSCAN_MEMO_MAX)
-		return list_match(ls, l, s, n);
+		return list_match(ls, s, n);
 	/* The set from the first and last eight bytes and the length, by one
 	 * multiplication (its top bits): the comparison decides, so a
 	 * collision only costs a scan. */
@@ -244,7 +246,7 @@ litscan_match_memo(struct litscan *ls, const struct pattern_list *l, const char 
 	}
 	int w = ls->memo_old[set];
 	struct memo *m = &ls->memo[set][w];
-	m->match = list_match(ls, l, s, n);
+	m->match = list_match(ls, s, n);
 	m->len = (uint32_t)n;
 	memcpy(m->s, s, n);
 	ls->memo_old[set] = (uint8_t)!w;

@@ -21,13 +21,14 @@ struct litscan;
 
 /* NULL when some pattern is not a plain literal, is shorter than
  * LITSCAN_MIN bytes, or when out of memory: the caller then has no
- * prefilter of this kind. */
+ * prefilter of this kind.  l must outlive it (litscan_match_memo() runs
+ * its patterns). */
 struct litscan *litscan_new(const struct pattern_list *l);
 /* 0 when no literal occurs in s (no pattern can match); 1 otherwise. */
 int litscan_maybe(const struct litscan *ls, const char *s, size_t n);
 /*
- * The number of the first pattern of l that matches s, or -1 (as
- * pattern_list_match() answers), where l is the list ls was made from.
+ * The number of the first pattern of the list ls was made from that
+ * matches s, or -1 (as pattern_list_match() answers).
  * The answers for the last few subjects of LITSCAN_MEMO_MIN to
  * LITSCAN_MEMO_MAX bytes are remembered (compared byte for byte): for
  * subjects that recur, as User-Agent and Server values do.  A literal
@@ -38,7 +39,7 @@ int litscan_maybe(const struct litscan *ls, const char *s, size_t n);
  */
 #define LITSCAN_MEMO_MIN 8
 #define LITSCAN_MEMO_MAX 64
-int litscan_match_memo(struct litscan *ls, const struct pattern_list *l, const char *s, size_t n);
+int litscan_match_memo(struct litscan *ls, const char *s, size_t n);
 void litscan_free(struct litscan *ls);
 
 #endif

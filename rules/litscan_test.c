@@ -201,12 +201,12 @@ Test(litscan, memo_answers_as_list)
 			buf[1 + rand_r(&seed) % (n - 2)] = "sSmM-@x"[rand_r(&seed) % 7];
 		const char *g = guard_put(buf, n);
 		int want = pattern_list_match(&l, g, n);
-		cr_assert_eq(litscan_match_memo(ls, &l, g, n), want, "%.*s", (int)n, buf);
-		cr_assert_eq(litscan_match_memo(ls, &l, g, n), want, "again: %.*s", (int)n, buf);
+		cr_assert_eq(litscan_match_memo(ls, g, n), want, "%.*s", (int)n, buf);
+		cr_assert_eq(litscan_match_memo(ls, g, n), want, "again: %.*s", (int)n, buf);
 		hits += want >= 0;
 	}
 	cr_expect_gt(hits, 1000, "the subjects match patterns");
-	cr_expect_eq(litscan_match_memo(ls, &l, NULL, 0), -1);
+	cr_expect_eq(litscan_match_memo(ls, NULL, 0), -1);
 	litscan_free(ls);
 	pattern_list_free(&l);
 }
@@ -227,8 +227,8 @@ Test(litscan, memo_replaces_as_list)
 			    v * 31 % 97);
 			const char *g = guard_put(buf, (size_t)n);
 			int want = pattern_list_match(&l, g, (size_t)n);
-			cr_assert_eq(litscan_match_memo(ls, &l, g, (size_t)n), want, "%s", buf);
-			cr_assert_eq(litscan_match_memo(ls, &l, g, (size_t)n), want, "again: %s", buf);
+			cr_assert_eq(litscan_match_memo(ls, g, (size_t)n), want, "%s", buf);
+			cr_assert_eq(litscan_match_memo(ls, g, (size_t)n), want, "again: %s", buf);
 			cr_assert_eq(want, v % 7 ? -1 : 7, "%s", buf);
 		}
 	}

@@ -15,7 +15,7 @@
  */
 
 /*
- * Zeroes the n bytes (n >= 16) of the object at p, its padding included,
+ * Zeroes the n bytes of the object at p, its padding included,
  * as copying a static zeroed one would.  gcc turns a memset() of a part
  * this size into "rep stosq", which is slow to start, and a copy into a
  * load and a store per 16 bytes; here it is one store of a zeroed
@@ -29,6 +29,12 @@ clear(void *p, size_t n)
 	const __m128i z = _mm_setzero_si128();
 	char *c = p;
 
+	/* The overlapping last store needs 16 bytes (n is a constant: the
+	 * test goes at compile time). */
+	if (n < 16) {
+		memset(p, 0, n);
+		return;
+	}
 #pragma GCC unroll 16
 	for (size_t i = 0; i < n / 16; i++)
 		_mm_storeu_si128((__m128i *)(void *)(c + 16 * i), z);

@@ -98,6 +98,14 @@ int nidsglue_feed_tcp(struct pipeline *p, const uint8_t *ip, size_t len,
 int nidsglue_has_stream(const struct pkt_meta *m);
 void nidsglue_exit(struct pipeline *p);
 
+/* UDP ports decap_tunnel() may look inside (VXLAN 4789, GTP-U 2152, as
+ * either port): a datagram to or from one is not taken as plain UDP. */
+static inline int
+pipe_tunnel_port(uint16_t port)
+{
+	return port == 4789 || port == 2152;
+}
+
 /* Buffer budget shared by all stream buffers (bytes). */
 int pipe_budget_take(struct pipeline *p, size_t n);
 void pipe_budget_give(struct pipeline *p, size_t n);

@@ -96,23 +96,24 @@ static void
 rule_pkt_from(struct rule_pkt *r, const struct pkt_meta *m, const struct pipeline *pl)
 {
 	struct pipeline_raw raw;
+	int have_raw = pl && pipeline_current_frame(pl, &raw);
 
-	memset(r, 0, sizeof(*r));
-	if (pl && pipeline_current_frame(pl, &raw)) {
-		r->raw = raw.data;
-		r->raw_caplen = raw.caplen;
-		r->raw_len = raw.len;
-		r->raw_dlt = raw.dlt;
-	}
-	r->ts = m->ts;
-	r->frame = m->frame;
-	r->ipver = m->ipver;
-	r->transport = m->transport;
-	r->ws = m->ws;
+	/* Once per message: every field set in one pass, no memset first. */
+	*r = (struct rule_pkt){
+		.ts = m->ts,
+		.frame = m->frame,
+		.ipver = m->ipver,
+		.transport = m->transport,
+		.ws = m->ws,
+		.sport = m->sport,
+		.dport = m->dport,
+		.raw = have_raw ? raw.data : NULL,
+		.raw_caplen = have_raw ? raw.caplen : 0,
+		.raw_len = have_raw ? raw.len : 0,
+		.raw_dlt = have_raw ? raw.dlt : 0,
+	};
 	memcpy(r->src, m->src, 16);
 	memcpy(r->dst, m->dst, 16);
-	r->sport = m->sport;
-	r->dport = m->dport;
 }
 
 static void

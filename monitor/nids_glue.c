@@ -148,12 +148,6 @@ tcp_cb(struct tcp_stream *a, void **param)
 	}
 }
 
-static int
-is_tunnel_port(uint16_t port)
-{
-	return port == 4789 || port == 2152;
-}
-
 static void
 queue_pending(const void *ip, size_t len)
 {
@@ -178,7 +172,7 @@ udp_cb(struct tuple4 *t, u_char *data, int len, struct ip *iph)
 	size_t iplen = ntohs(iph->ip_len);
 	if (P->reasm_filter && !P->reasm_filter(P->reasm_ud, (const uint8_t *)iph, iplen))
 		return;
-	if (is_tunnel_port(t->dest) || is_tunnel_port(t->source)) {
+	if (pipe_tunnel_port(t->dest) || pipe_tunnel_port(t->source)) {
 		queue_pending(iph, iplen);
 		return;
 	}

@@ -85,8 +85,10 @@ pcapread_open(struct pcapread *r, int fd, uint32_t snap)
 }
 
 /* Moves the unread tail to the front and reads more after it: 1 when
- * something was added, 0 at the end of the file, -1 on an error. */
-static int
+ * something was added, 0 at the end of the file, -1 on an error.  Once
+ * per chunk: out of line, so that pcapread_next() does not save and
+ * restore on every packet the registers this needs. */
+static __attribute__((noinline)) int
 refill(struct pcapread *r)
 {
 	size_t left = r->have - r->off;

@@ -6,9 +6,11 @@
  * UDP needs no reassembly and is handled here directly.  TCP segments of
  * connections libnids does not follow (no handshake captured) go to our
  * own reassembly (tcpflow.c), as does all IPv6 TCP; IPv6 fragments are
- * reassembled by ip6frag.c.
+ * reassembled by ip6frag.c.  The usual frame (Ethernet, IPv4 without
+ * options, whole, UDP or TCP) skips the general decoder: frame_fast().
  */
 #include <netinet/in.h>
+#include <pcap/dlt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,6 +232,22 @@ get16(const uint8_t *b)
 	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
+/* The UDP header at l4 (len >= 8): its ports, then the payload as long as
+ * the UDP length says, within what is there. */
+static void
+udp_l4(struct pipeline *p, struct pkt_meta *m, const uint8_t *l4, size_t len)
+{
+	m->transport = IPPROTO_UDP;
+	m->sport = get16(l4);
+	m->dport = get16(l4 + 2);
+	size_t ulen = get16(l4 + 4);
+	size_t plen = len - 8;
+	/* UDP length 0 happens with jumbograms and TSO captures. */
+	if (ulen >= 8 && ulen - 8 < plen)
+		plen = ulen - 8;
+	pipe_udp_payload(p, m, l4 + 8, plen);
+}
+
 void
 pipe_l4(struct pipeline *p, const struct decap_ip *ipi, int depth)
 {
@@ -242,15 +260,7 @@ pipe_l4(struct pipeline *p, const struct decap_ip *ipi, int depth)
 			pipe_event(p, STATS_E_BAD_L4);
 			return;
 		}
-		m.transport = IPPROTO_UDP;
-		m.sport = get16(ipi->l4);
-		m.dport = get16(ipi->l4 + 2);
-		size_t ulen = get16(ipi->l4 + 4);
-		size_t plen = ipi->l4_len - 8;
-		/* UDP length 0 happens with jumbograms and TSO captures. */
-		if (ulen >= 8 && ulen - 8 < plen)
-			plen = ulen - 8;
-		pipe_udp_payload(p, &m, ipi->l4 + 8, plen);
+		udp_l4(p, &m, ipi->l4, ipi->l4_len);
 	} else if (ipi->proto == IPPROTO_TCP) {
 		p->st.tcp++;
 		if (ipi->l4_len < 20) {
@@ -271,22 +281,23 @@ pipe_l4(struct pipeline *p, const struct decap_ip *ipi, int depth)
 	(void)depth;
 }
 
-/* IPv4 TCP: libnids first; what it does not follow, ours. */
+/* IPv4 TCP: libnids first; what it does not follow, ours.  m has the
+ * addresses; ip is the IP packet (iplen bytes, within its total length),
+ * l4 its TCP header and what follows (l4len bytes). */
 static void
-tcp4(struct pipeline *p, const uint8_t *ip, size_t iplen, const struct decap_ip *ipi)
+tcp4(struct pipeline *p, struct pkt_meta *m, const uint8_t *ip, size_t iplen,
+    const uint8_t *l4, size_t l4len, int truncated)
 {
 	p->st.tcp++;
-	if (ipi->l4_len < 20) {
+	if (l4len < 20) {
 		pipe_event(p, STATS_E_BAD_L4);
 		return;
 	}
-	struct pkt_meta m = p->cur;
-	pipe_meta_ip(&m, ipi);
-	m.transport = IPPROTO_TCP;
-	m.sport = get16(ipi->l4);
-	m.dport = get16(ipi->l4 + 2);
-	uint8_t fl = ipi->l4[13];
-	size_t doff = (size_t)(ipi->l4[12] >> 4) * 4;
+	m->transport = IPPROTO_TCP;
+	m->sport = get16(l4);
+	m->dport = get16(l4 + 2);
+	uint8_t fl = l4[13];
+	size_t doff = (size_t)(l4[12] >> 4) * 4;
 
 	/* A segment of a connection libnids follows is libnids' alone: one
 	 * that ends libnids' stream (data with the last FIN) must not be
@@ -297,20 +308,20 @@ tcp4(struct pipeline *p, const uint8_t *ip, size_t iplen, const struct decap_ip 
 	 * RST before the handshake completed; a connection no callback took):
 	 * such a last segment, if it carries data, FIN or RST, reaches our
 	 * reassembly, which sees at most a one-segment mid-stream flow. */
-	int followed = !ipi->truncated && nidsglue_feed_tcp(p, ip, iplen, &m);
+	int followed = !truncated && nidsglue_feed_tcp(p, ip, iplen, m);
 	if ((fl & 0x02) && !(fl & 0x10)) {
 		/* A new connection: libnids follows it from here. */
-		tcpflow_forget(p, &m);
+		tcpflow_forget(p, m);
 		return;
 	}
 	/* Only a segment with data, FIN or RST can matter to our reassembly,
 	 * and only then is it worth asking libnids. */
-	if (ipi->l4_len <= doff && !(fl & 0x05))
+	if (l4len <= doff && !(fl & 0x05))
 		return;
-	if (followed || nidsglue_has_stream(&m))
+	if (followed || nidsglue_has_stream(m))
 		return;
-	if (doff <= ipi->l4_len && (ipi->l4_len > doff || (fl & 0x05)))
-		tcpflow_segment(p, &m, ipi->l4, ipi->l4_len);
+	if (doff <= l4len && (l4len > doff || (fl & 0x05)))
+		tcpflow_segment(p, m, l4, l4len);
 }
 
 void
@@ -371,11 +382,58 @@ pipe_ip(struct pipeline *p, const uint8_t *ip, size_t len, int depth)
 	}
 
 	if (ipi.version == 4 && ipi.proto == IPPROTO_TCP) {
-		size_t iplen = len < ipi.ip_len ? len : ipi.ip_len;
-		tcp4(p, ip, iplen, &ipi);
+		struct pkt_meta m = p->cur;
+		pipe_meta_ip(&m, &ipi);
+		tcp4(p, &m, ip, len < ipi.ip_len ? len : ipi.ip_len, ipi.l4,
+		    ipi.l4_len, ipi.truncated);
 		return;
 	}
 	pipe_l4(p, &ipi, depth);
+}
+
+/*
+ * The usual frame: Ethernet, IPv4 without options, neither a fragment nor
+ * cut short, UDP to a port decap_tunnel() does not look inside, or TCP.
+ * One bounds check covers the headers, and the packet goes to what
+ * decap_link(), decap_ip(), decap_tunnel() and pipe_ip() would have
+ * handed it to, with the same counters.  0 for any other frame, untouched:
+ * the general path takes it from the start.
+ */
+static int
+frame_fast(struct pipeline *p, int dlt, const uint8_t *f, size_t caplen)
+{
+	if (dlt != DLT_EN10MB || caplen < 14 + 20 + 8 || get16(f + 12) != 0x0800 ||
+	    f[14] != 0x45)
+		return 0;
+	const uint8_t *ip = f + 14, *l4 = ip + 20;
+	size_t total = get16(ip + 2);
+	/* MF or a fragment offset; a total length of 0 (TSO captures), past
+	 * the captured bytes, or too short for a UDP header. */
+	if ((get16(ip + 6) & 0x3FFF) != 0 || total < 20 + 8 || total > caplen - 14)
+		return 0;
+	size_t l4len = total - 20;
+	uint8_t proto = ip[9];
+	if (proto == IPPROTO_UDP) {
+		if (pipe_tunnel_port(get16(l4)) || pipe_tunnel_port(get16(l4 + 2)))
+			return 0;
+	} else if (proto != IPPROTO_TCP || l4len < 20) {
+		return 0;
+	}
+
+	struct pkt_meta m = p->cur;
+	m.ipver = 4;
+	memcpy(m.src, ip + 12, 4);
+	memset(m.src + 4, 0, sizeof(m.src) - 4);
+	memcpy(m.dst, ip + 16, 4);
+	memset(m.dst + 4, 0, sizeof(m.dst) - 4);
+	p->st.ip4++;
+	if (proto == IPPROTO_UDP) {
+		p->st.udp++;
+		udp_l4(p, &m, l4, l4len);
+	} else {
+		tcp4(p, &m, ip, total, l4, l4len, 0);
+	}
+	return 1;
 }
 
 int
@@ -428,6 +486,8 @@ frame_body(struct pipeline *p, int dlt, const struct timeval *ts,
 		ftab_expire(&p->sctp, ts->tv_sec, p->cfg.frag_timeout);
 	}
 
+	if (frame_fast(p, dlt, data, caplen))
+		return;
 	const uint8_t *ip;
 	size_t iplen;
 	uint32_t enc = 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "monitor/pipeline.h"
+#include "tests/guard.h"
 #include "tests/pktbuild.h"
 
 #define DLT_RAW_ 12
@@ -37,15 +38,17 @@ static const char *EXPECT[] = { "OPTIONS one@x", "INVITE two@x", "200 two@x" };
 
 #define MAXGOT 4096
 static char got[MAXGOT][64];
+static struct pkt_meta gotm[MAXGOT];
 static int ngot;
 
 static void
 on_msg(void *ud, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *s, unsigned mon)
 {
-	(void)ud, (void)m, (void)mon;
+	(void)ud, (void)mon;
 	if (ngot >= MAXGOT)
 		return;
+	gotm[ngot] = *m;
 	if (msg->is_request)
 		snprintf(got[ngot], sizeof(got[0]), "%.*s %.*s", (int)msg->method_tok.len,
 		    msg->method_tok.p, (int)s->call_id.len, s->call_id.p);
@@ -77,17 +80,26 @@ teardown(void)
 
 static struct timeval now = { 1700000000, 0 };
 
+/* Frames IPv4 in Ethernet (pipeline_frame()'s fast path) instead of raw IP. */
+static int ether;
+
 /* One TCP segment in IPv4 (v6 = 0) or IPv6, fed as a raw-IP frame. */
 static void
 tcp_seg(int v6, uint16_t sport, uint16_t dport, int reverse, uint32_t seq,
     uint32_t ack, uint8_t flags, const void *data, size_t n)
 {
 	uint8_t pkt[2048];
-	size_t len = pkt_tcp(pkt, sizeof(pkt), v6, reverse, sport, dport, seq, ack,
-	    flags, data, n);
+	size_t len = pkt_tcp(pkt + 14, sizeof(pkt) - 14, v6, reverse, sport, dport,
+	    seq, ack, flags, data, n);
 	cr_assert(len > 0);
 	now.tv_usec += 10;
-	pipeline_frame(pl, DLT_RAW_, &now, pkt, (uint32_t)len, (uint32_t)len);
+	if (ether && !v6) {
+		memset(pkt, 0, 14);
+		pkt[12] = 0x08;
+		pipeline_frame(pl, 1, &now, pkt, (uint32_t)len + 14, (uint32_t)len + 14);
+	} else {
+		pipeline_frame(pl, DLT_RAW_, &now, pkt + 14, (uint32_t)len, (uint32_t)len);
+	}
 }
 
 #define SYN 0x02
@@ -149,6 +161,17 @@ Test(pipeline, split_every_offset_ipv4_libnids)
 	scan1(0, 1, "ipv4+handshake");
 }
 
+Test(pipeline, split_every_offset_ipv4_libnids_ethernet)
+{
+	ether = 1;
+	scan1(0, 1, "ipv4 libnids, ethernet");
+	ether = 0;
+	/* Every connection went to libnids, none to our own reassembly. */
+	struct stats *s = pipeline_stats(pl);
+	cr_assert_eq(s->tcp_streams_nids, sizeof(STREAM) - 2);
+	cr_assert_eq(s->tcp_midstream, 0);
+}
+
 Test(pipeline, split_every_offset_ipv4_midstream)
 {
 	scan1(0, 0, "ipv4 mid-stream");
@@ -195,6 +218,13 @@ scan2(int v6, int handshake, int shuffle, const char *what)
 Test(pipeline, split_pairs_ipv4_libnids)
 {
 	scan2(0, 1, 0, "ipv4 pairs");
+}
+
+Test(pipeline, split_pairs_ipv4_midstream_ethernet)
+{
+	ether = 1;
+	scan2(0, 0, 0, "ipv4 mid-stream, ethernet");
+	ether = 0;
 }
 
 Test(pipeline, split_pairs_ipv4_libnids_out_of_order)
@@ -385,4 +415,186 @@ Test(pipeline, tcp_in_gre_in_ipv4_fragments, .timeout = 20)
 	}
 	cr_assert_eq(ngot, 1, "%d messages", ngot);
 	cr_assert_str_eq(got[0], "INVITE two@x");
+}
+
+/*
+ * The Ethernet/IPv4 fast path of pipeline_frame() against the general
+ * decoder: each IPv4 packet goes once in an Ethernet frame (the fast path
+ * takes the usual ones) and once as DLT_IPV4 (the general path always:
+ * it expects IPv4 as an ethertype 0x0800 does), through a new pipeline
+ * each time.  Messages, their metadata and every counter but the link
+ * type's must agree.  The cases name the path the Ethernet frame takes.
+ */
+#define DLT_IPV4_ 228
+#define DLT_EN10MB_ 1
+
+struct v4case {
+	const char *what;
+	uint8_t ver_ihl;   /* 0x45 unless options or another version */
+	int total;         /* IP total length; -1: the real one */
+	uint16_t frag;     /* flags and fragment offset */
+	uint8_t proto;
+	uint16_t sport, dport;
+	int ulen;          /* UDP length; -1: the real one */
+	size_t cut;        /* bytes captured short of the packet */
+	size_t pad;        /* link padding after it */
+	uint8_t tcpflags;  /* TCP: flags (the payload rides on ACK|PSH) */
+};
+
+static const struct v4case V4CASES[] = {
+	{ "fast: UDP", 0x45, -1, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "fast: UDP, DF set", 0x45, -1, 0x4000, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "fast: UDP, link padding", 0x45, -1, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 18, 0 },
+	{ "fast: UDP length past the packet", 0x45, -1, 0, IPPROTO_UDP, 5060, 5060, 4000, 0, 0, 0 },
+	{ "fast: UDP length 0", 0x45, -1, 0, IPPROTO_UDP, 5060, 5060, 0, 0, 0, 0 },
+	{ "fast: UDP length short", 0x45, -1, 0, IPPROTO_UDP, 5060, 5060, 60, 0, 0, 0 },
+	{ "fast: TCP data", 0x45, -1, 0, IPPROTO_TCP, 40000, 5060, -1, 0, 0, 0x18 },
+	{ "fast: TCP SYN", 0x45, -1, 0, IPPROTO_TCP, 40001, 5060, -1, 0, 0, 0x02 },
+	{ "fast: TCP, link padding", 0x45, -1, 0, IPPROTO_TCP, 40002, 5060, -1, 0, 6, 0x18 },
+	{ "general: IP options", 0x46, -1, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: total length 0 (TSO)", 0x45, 0, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: total length past the frame", 0x45, -1, 0, IPPROTO_UDP, 5060, 5060, -1, 40, 0, 0 },
+	{ "general: TCP cut short", 0x45, -1, 0, IPPROTO_TCP, 40003, 5060, -1, 40, 0, 0x18 },
+	{ "general: total length under the header", 0x45, 12, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: UDP header cut by the total length", 0x45, 24, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: TCP header cut by the total length", 0x45, 36, 0, IPPROTO_TCP, 40004, 5060, -1, 0, 0, 0x18 },
+	{ "general: more fragments", 0x45, -1, 0x2000, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: fragment offset", 0x45, -1, 0x0001, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: to the VXLAN port", 0x45, -1, 0, IPPROTO_UDP, 5060, 4789, -1, 0, 0, 0 },
+	{ "general: to the GTP-U port", 0x45, -1, 0, IPPROTO_UDP, 5060, 2152, -1, 0, 0, 0 },
+	{ "general: from the GTP-U port", 0x45, -1, 0, IPPROTO_UDP, 2152, 5060, -1, 0, 0, 0 },
+	{ "general: from the VXLAN port", 0x45, -1, 0, IPPROTO_UDP, 4789, 5060, -1, 0, 0, 0 },
+	{ "general: SCTP", 0x45, -1, 0, IPPROTO_SCTP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: GRE", 0x45, -1, 0, 47, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: IPv6 version in ethertype 0x0800", 0x65, -1, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+	{ "general: IHL under 5", 0x44, -1, 0, IPPROTO_UDP, 5060, 5060, -1, 0, 0, 0 },
+};
+
+/* Builds c's IPv4 packet after room for an Ethernet header; returns the
+ * captured length from pkt + 14. */
+static size_t
+v4case_build(const struct v4case *c, uint8_t *pkt, size_t cap)
+{
+	static const char sip[] =
+	    "OPTIONS sip:b@example.com SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK7\r\n"
+	    "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n"
+	    "Call-ID: fast@x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+	uint8_t *ip = pkt + 14;
+	size_t n = sizeof(sip) - 1;
+	size_t len;
+	memset(pkt, 0, cap);
+	if (c->proto == IPPROTO_TCP) {
+		len = pkt_tcp(ip, cap - 14 - 4, 0, 0, c->sport, c->dport, 1000, 1,
+		    c->tcpflags, c->tcpflags == 0x02 ? NULL : sip,
+		    c->tcpflags == 0x02 ? 0 : n);
+		cr_assert(len > 0);
+	} else {
+		size_t hl = 20;
+		ip[9] = c->proto;
+		memcpy(ip + 12, "\xc0\x00\x02\x01\xc0\x00\x02\x02", 8);
+		uint8_t *l4 = ip + hl;
+		l4[0] = (uint8_t)(c->sport >> 8), l4[1] = (uint8_t)c->sport;
+		l4[2] = (uint8_t)(c->dport >> 8), l4[3] = (uint8_t)c->dport;
+		size_t ul = c->ulen >= 0 ? (size_t)c->ulen : 8 + n;
+		l4[4] = (uint8_t)(ul >> 8), l4[5] = (uint8_t)ul;
+		memcpy(l4 + 8, sip, n);
+		len = hl + 8 + n;
+	}
+	if (c->ver_ihl == 0x46) {
+		/* one NOP-filled option word after the fixed header */
+		memmove(ip + 24, ip + 20, len - 20);
+		memset(ip + 20, 1, 4);
+		len += 4;
+	}
+	ip[0] = c->ver_ihl;
+	size_t total = c->total >= 0 ? (size_t)c->total : len;
+	ip[2] = (uint8_t)(total >> 8), ip[3] = (uint8_t)total;
+	ip[6] = (uint8_t)(c->frag >> 8), ip[7] = (uint8_t)c->frag;
+	ip[8] = 64;
+	ip[10] = ip[11] = 0;
+	uint16_t sum = pkt_csum(ip, (size_t)(ip[0] & 0x0f) * 4);
+	ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
+	cr_assert(len + c->pad <= cap - 14);
+	return len - c->cut + c->pad;
+}
+
+struct v4run {
+	struct stats st;
+	int n;
+	char got[4][64];
+	struct pkt_meta m[4];
+};
+
+static void
+v4case_run(const struct v4case *c, int dlt, struct v4run *out)
+{
+	uint8_t pkt[2048];
+	size_t iplen = v4case_build(c, pkt, sizeof(pkt));
+	memcpy(pkt + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	pkt[12] = 0x08;
+	const uint8_t *f = dlt == DLT_EN10MB_ ? pkt : pkt + 14;
+	uint32_t fl = (uint32_t)(dlt == DLT_EN10MB_ ? 14 + iplen : iplen);
+	pipeline_free(pl);
+	setup();
+	pipeline_frame(pl, dlt, &now, f, fl, fl);
+	pipeline_finish(pl);
+	out->st = *pipeline_stats(pl);
+	out->st.bytes = 0;
+	memset(out->st.dlt, 0, sizeof(out->st.dlt));
+	out->n = ngot;
+	cr_assert_leq(ngot, 4);
+	for (int i = 0; i < ngot; i++) {
+		memcpy(out->got[i], got[i], sizeof(got[i]));
+		out->m[i] = gotm[i];
+	}
+}
+
+Test(pipeline, ethernet_ipv4_fast_path_as_general)
+{
+	static struct v4run a, b;
+	int fastmsgs = 0;
+	for (size_t i = 0; i < sizeof(V4CASES) / sizeof(V4CASES[0]); i++) {
+		const struct v4case *c = &V4CASES[i];
+		v4case_run(c, DLT_EN10MB_, &a);
+		v4case_run(c, DLT_IPV4_, &b);
+		cr_assert(memcmp(&a.st, &b.st, sizeof(a.st)) == 0, "%s: counters differ",
+		    c->what);
+		cr_assert_eq(a.n, b.n, "%s: %d vs %d messages", c->what, a.n, b.n);
+		for (int k = 0; k < a.n; k++) {
+			const struct pkt_meta *x = &a.m[k], *y = &b.m[k];
+			cr_assert_str_eq(a.got[k], b.got[k], "%s", c->what);
+			cr_assert(x->ts.tv_sec == y->ts.tv_sec && x->ts.tv_usec == y->ts.tv_usec &&
+			    x->frame == y->frame && x->ipver == y->ipver &&
+			    x->transport == y->transport && x->sport == y->sport &&
+			    x->dport == y->dport && x->encap == y->encap && x->ws == y->ws &&
+			    memcmp(x->src, y->src, 16) == 0 && memcmp(x->dst, y->dst, 16) == 0,
+			    "%s: message %d metadata differs", c->what, k);
+		}
+		if (strncmp(c->what, "fast", 4) == 0)
+			fastmsgs += a.n;
+	}
+	/* Every fast case but the SYN gives its message (the short UDP length
+	 * a truncated one): the fast path was reached with something to do. */
+	cr_assert_eq(fastmsgs, 8, "%d", fastmsgs);
+}
+
+/* Every captured length of each fast case's frame, ending against a
+ * guard page: no read past the captured bytes on either path. */
+Test(pipeline, ethernet_ipv4_every_caplen_in_bounds)
+{
+	for (size_t i = 0; i < sizeof(V4CASES) / sizeof(V4CASES[0]); i++) {
+		if (strncmp(V4CASES[i].what, "fast", 4) != 0)
+			continue;
+		uint8_t pkt[2048];
+		size_t iplen = v4case_build(&V4CASES[i], pkt, sizeof(pkt));
+		pkt[12] = 0x08;
+		for (size_t n = 0; n <= 14 + iplen; n++) {
+			const uint8_t *f = (const uint8_t *)guard_put(pkt, n);
+			now.tv_usec += 10;
+			pipeline_frame(pl, DLT_EN10MB_, &now, f, (uint32_t)n,
+			    (uint32_t)(14 + iplen));
+		}
+	}
+	cr_assert_gt(ngot, 0);
 }

@@ -1,6 +1,7 @@
 /*
  * scan.h - byte-scanning helpers for the parsers in parsers/ (private to
- * them; libc only, SSE2 where the compiler targets it).
+ * them; libc only, SSE2 where the compiler targets it, and AVX2 for the LF
+ * walk where the CPU has it).
  *
  * Scanning for delimiters is most of the cost of parsing SIP, so these are
  * inline and do more than one byte per bound check.  Each reads only
@@ -15,6 +16,12 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+/* The LF walk below has a 32-byte form for CPUs with AVX2, chosen at run
+ * time (the build targets plain x86-64): see scan_lf_init(). */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SCAN_LF_AVX2 1
 #endif
 
 /* The parsers compare names and versions as words loaded from memory
@@ -197,6 +204,9 @@ struct scan_lf {
 #else
 	int nul; /* a window loaded held a NUL */
 #endif
+#ifdef SCAN_LF_AVX2
+	int wide; /* windows loaded with AVX2 (scan_lf_init()) */
+#endif
 };
 
 #ifdef __SSE2__
@@ -217,12 +227,53 @@ scan_lf64(const char *p, __m128i *min)
 }
 #endif
 
+#ifdef SCAN_LF_AVX2
+/*
+ * scan_lf64() in two 32-byte loads.  Not always_inline: it is inlined
+ * only into code built for AVX2 (a function with target("avx2") that
+ * inlines the walk with wide set); elsewhere it is never reached.
+ */
+static inline __attribute__((target("avx2"))) uint64_t
+scan_lf64_avx2(const char *p, __m128i *min)
+{
+	const __m256i nl = _mm256_set1_epi8('\n');
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+	__m256i m = _mm256_min_epu8(a, b);
+	*min = _mm_min_epu8(*min, _mm_min_epu8(_mm256_castsi256_si128(m),
+	    _mm256_extracti128_si256(m, 1)));
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, nl)) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, nl)) << 32;
+}
+
+/* 1 if this CPU runs AVX2 code: a test of what libgcc found at start-up
+ * (before main(), so not for use in constructors). */
+static inline int
+scan_have_avx2(void)
+{
+	return __builtin_cpu_supports("avx2") != 0;
+}
+#endif
+
+#ifdef __SSE2__
+/* The LFs of the 64 bytes at p, through the form s was started with. */
+static inline __attribute__((always_inline)) uint64_t
+scan_lf_window(struct scan_lf *s, const char *p)
+{
+#ifdef SCAN_LF_AVX2
+	if (s->wide)
+		return scan_lf64_avx2(p, &s->min);
+#endif
+	return scan_lf64(p, &s->min);
+}
+#endif
+
 /* s->lf for the window at s->base when it is whole: 64 bytes before end. */
 static inline __attribute__((always_inline)) void
 scan_lf_full(struct scan_lf *s)
 {
 #ifdef __SSE2__
-	s->lf = scan_lf64(s->base, &s->min);
+	s->lf = scan_lf_window(s, s->base);
 #else
 	uint64_t m = 0;
 	for (unsigned i = 0; i < 64; i++) {
@@ -242,7 +293,7 @@ scan_lf_tail(struct scan_lf *s)
 	if (s->end - s->lo >= 64) {
 		/* The last 64 bytes of the input, less those before b. */
 		const char *q = s->end - 64;
-		s->lf = scan_lf64(q, &s->min) >> (b - q);
+		s->lf = scan_lf_window(s, q) >> (b - q);
 		return;
 	}
 #endif
@@ -260,13 +311,24 @@ scan_lf_tail(struct scan_lf *s)
 	s->lf = m;
 }
 
-/* Starts a walk at p; lo <= p < end. */
+/*
+ * Starts a walk at p; lo <= p < end.  wide: load windows with AVX2, only
+ * in code built for AVX2 (target("avx2")) and run where scan_have_avx2();
+ * 0 everywhere else (and ignored without SCAN_LF_AVX2).  Both forms take
+ * the same LFs and see the same bytes.
+ */
 static inline __attribute__((always_inline)) void
-scan_lf_init(struct scan_lf *s, const char *lo, const char *p, const char *end)
+scan_lf_init(struct scan_lf *s, const char *lo, const char *p, const char *end,
+    int wide)
 {
 	s->base = p;
 	s->lo = lo;
 	s->end = end;
+#ifdef SCAN_LF_AVX2
+	s->wide = wide;
+#else
+	(void)wide;
+#endif
 #ifdef __SSE2__
 	s->min = _mm_set1_epi8(-1);
 #else

@@ -139,19 +139,68 @@ ref_lfs(const char *p, const char *end, const char **out, size_t max)
 }
 
 /*
+ * A whole walk from p: each LF taken (up to max, then end twice) into
+ * out[], and after each, whether a NUL may have been seen.  Returns the
+ * count of LFs.  The AVX2 form runs in code built for AVX2, as sip.c's
+ * parse_avx2() does.
+ */
+#define WALK_BODY(wide)                                                        \
+	struct scan_lf w;                                                      \
+	size_t n = 0;                                                          \
+	scan_lf_init(&w, lo, p, end, wide);                                    \
+	for (;;) {                                                             \
+		const char *lf = scan_lf_next(&w);                             \
+		out[n] = lf;                                                   \
+		nul[n] = scan_lf_maybe_nul(&w);                                \
+		if (lf == end || ++n == max)                                   \
+			break;                                                 \
+	}                                                                      \
+	out[n + 1] = scan_lf_next(&w);                                         \
+	return n
+
+typedef size_t walk_fn(const char *lo, const char *p, const char *end,
+    const char **out, int *nul, size_t max);
+
+static size_t
+walk_plain(const char *lo, const char *p, const char *end, const char **out,
+    int *nul, size_t max)
+{
+	WALK_BODY(0);
+}
+
+#ifdef SCAN_LF_AVX2
+static __attribute__((target("avx2"))) size_t
+walk_avx2(const char *lo, const char *p, const char *end, const char **out,
+    int *nul, size_t max)
+{
+	WALK_BODY(1);
+}
+#endif
+#undef WALK_BODY
+
+/*
  * The LF walk takes every LF of [p, end) once, in order, then returns
  * end; it reports "no NUL" only when no byte from p to the last LF taken
  * is NUL.  Inputs of every length up to 200 with LFs at pseudo-random
  * places, starting at several p, with lo = p (short inputs: the last
  * window read byte by byte) and lo = the input's start (the last 64
- * bytes loaded again), against a guard page.
+ * bytes loaded again), against a guard page; in both forms of the walk
+ * (the AVX2 one where this CPU has AVX2).
  */
 Test(scan, lf_walk_matches_byte_loop)
 {
 	static char buf[256];
-	const char *want[256];
+	const char *want[256], *got[260];
+	int nul[260];
+	walk_fn *walks[2] = { walk_plain, NULL };
 	uint32_t x = 12345;
 
+#ifdef SCAN_LF_AVX2
+	if (scan_have_avx2())
+		walks[1] = walk_avx2;
+	else
+		cr_log_warn("no AVX2 here: only the plain LF walk is tested");
+#endif
 	for (size_t len = 1; len <= 200; len++) {
 		for (int round = 0; round < 6; round++) {
 			for (size_t i = 0; i < len; i++) {
@@ -163,22 +212,25 @@ Test(scan, lf_walk_matches_byte_loop)
 			for (size_t from = 0; from < len; from += 1 + len / 7) {
 				for (int lo_at_p = 0; lo_at_p <= 1; lo_at_p++) {
 					const char *p = g + from;
-					struct scan_lf w;
-					scan_lf_init(&w, lo_at_p ? p : g, p, end);
 					size_t n = ref_lfs(p, end, want, N(want));
-					for (size_t k = 0; k < n; k++) {
-						cr_assert_eq(scan_lf_next(&w), want[k],
-						    "len %zu round %d from %zu LF %zu", len, round,
-						    from, k);
-						int nul = memchr(p, '\0', (size_t)(want[k] + 1 - p)) != NULL;
-						if (nul)
-							cr_assert(scan_lf_maybe_nul(&w), "len %zu from %zu LF %zu",
-							    len, from, k);
+					for (int v = 0; v < 2 && walks[v] != NULL; v++) {
+						size_t m = walks[v](lo_at_p ? p : g, p, end, got, nul,
+						    N(want));
+						cr_assert_eq(m, n, "walk %d len %zu round %d from %zu",
+						    v, len, round, from);
+						for (size_t k = 0; k < n; k++) {
+							cr_assert_eq(got[k], want[k],
+							    "walk %d len %zu round %d from %zu LF %zu",
+							    v, len, round, from, k);
+							if (memchr(p, '\0', (size_t)(want[k] + 1 - p)) != NULL)
+								cr_assert(nul[k], "walk %d len %zu from %zu LF %zu",
+								    v, len, from, k);
+						}
+						cr_assert_eq(got[n], end);
+						cr_assert_eq(got[n + 1], end);
+						if (memchr(g, '\0', len) == NULL)
+							cr_assert(!nul[n], "walk %d len %zu: no NUL", v, len);
 					}
-					cr_assert_eq(scan_lf_next(&w), end);
-					cr_assert_eq(scan_lf_next(&w), end);
-					if (memchr(g, '\0', len) == NULL)
-						cr_assert(!scan_lf_maybe_nul(&w), "len %zu: no NUL", len);
 				}
 			}
 		}

@@ -251,13 +251,35 @@ sip_method_lookup(struct span tok)
 /* Names are NUL-padded to whole 8-byte words for hdr_eq() and hdr_ieq(). */
 #define HDR_MAX_NAME 19
 #define HDR_NAME_BUF 24
-/* 32 bytes an entry, so that finding one is a shift. */
+/*
+ * 64 bytes an entry, so that finding one is a shift.  head, mask and
+ * tail let guess_is() confirm a name and the ':' after it with two or
+ * three word compares (see there).
+ */
 struct hdr_def {
-	_Alignas(32) char name[HDR_NAME_BUF];
-	char compact; /* lower case, 0 when none */
-	uint8_t len;  /* of name */
+	_Alignas(64) char name[HDR_NAME_BUF];
+	uint64_t head; /* the first 8 bytes of "name:", NULs after the ':' */
+	uint64_t mask; /* of head's bytes up to and with the ':' */
+	uint64_t tail; /* the 8 bytes that end with the ':' (len >= 8) */
+	char compact;  /* lower case, 0 when none */
+	uint8_t len;   /* of name */
 };
-#define HD(name, compact) { name, compact, sizeof(name) - 1 }
+/* Byte i of the string literal s followed by ':' and NULs, as a word's
+ * byte (the index is clamped so that even a branch not taken stays inside
+ * the literal). */
+#define HB(s, i)                                                               \
+	((i) + 1 < sizeof(s) ?                                                 \
+		(uint64_t)(unsigned char)(s)[(i) < sizeof(s) ? (i) : 0] :      \
+		(i) + 1 == sizeof(s) ? (uint64_t)':' : 0)
+/* The little-endian word of bytes o..o+7 of "s:". */
+#define HW(s, o)                                                               \
+	(HB(s, (o)) | HB(s, (o) + 1) << 8 | HB(s, (o) + 2) << 16 |             \
+	    HB(s, (o) + 3) << 24 | HB(s, (o) + 4) << 32 | HB(s, (o) + 5) << 40 | \
+	    HB(s, (o) + 6) << 48 | HB(s, (o) + 7) << 56)
+#define HD(s, compact)                                                         \
+	{ s, HW(s, 0), ~0ull >> (8 * (8 - (sizeof(s) < 8 ? sizeof(s) : 8))),    \
+	    sizeof(s) > 8 ? HW(s, sizeof(s) - 8) : 0, compact,                  \
+	    sizeof(s) - 1 }
 
 /* Compact forms: RFC 3261 section 7.3.3 (i f t m l v s k c e) and the IANA
  * registry (o RFC 6665, u RFC 6665, r RFC 3515, x RFC 4028, y RFC 8224,
@@ -296,6 +318,8 @@ static const struct hdr_def hdr_tab[SIP_H__COUNT] = {
 	[SIP_H_MIME_VERSION] = HD("MIME-Version", 0),
 };
 #undef HD
+#undef HW
+#undef HB
 
 /*
  * The name a line most likely starts with, guessed from its first two
@@ -306,13 +330,11 @@ static const struct hdr_def hdr_tab[SIP_H__COUNT] = {
  * A guess is confirmed by comparing the name and the ':' right after it,
  * so neither the ':' nor the name's end needs a search; a wrong or absent
  * guess costs those compares and takes the general path.  The table can
- * make a line dearer or cheaper, never change its result.  A prefix's
- * slot is its two bytes as a little-endian uint16_t, times HDR_GUESS_MUL,
- * top HDR_GUESS_BITS bits of the 32-bit product.
+ * make a line dearer or cheaper, never change its result.  The slot
+ * formula is in sip.h; sip_test.c checks this table against hdr_tab, so a
+ * name added to one and not the other fails a test.
  */
-#define HDR_GUESS_MUL 0x92276659u
-#define HDR_GUESS_BITS 6
-static const uint8_t hdr_guess[1u << HDR_GUESS_BITS][2] = {
+const uint8_t sip_hdr_guess[1u << SIP_HDR_GUESS_BITS][2] = {
 	[1] = { SIP_H_CSEQ }, /* "CS" */
 	[2] = { SIP_H_TO }, /* "To" */
 	[3] = { SIP_H_WWW_AUTHENTICATE }, /* "WW" */
@@ -537,25 +559,46 @@ name_id(const char *p, const char *ne, const char *end)
 	return (unsigned)sip_hdr_lookup(span_make(p, ne));
 }
 
-/* 1 if the line [p, p + n) starts with hdr_tab[id]'s name as spelled
- * there and a ':'.  [p, p + 8) must be readable: hdr_eq() reads no
- * further than that and the name, which then ends inside the line. */
+/*
+ * 1 if the line [p, p + n) starts with hdr_tab[id]'s name as spelled
+ * there and a ':'.  [p, p + 8) must be readable.  A name shorter than 8
+ * bytes and its ':' are one masked word: when they match, no LF is among
+ * them, so the line is longer.  A longer name is its first 8 bytes, then
+ * (inside the line) the 8 that end with the ':', and past 15 bytes the
+ * 8 between.
+ */
 HOT int
 guess_is(const char *p, size_t n, unsigned id)
 {
 	const struct hdr_def *h = &hdr_tab[id];
-	return n > h->len && p[h->len] == ':' && hdr_eq(p, h->len, h->name);
+	uint64_t w, b;
+	memcpy(&w, p, 8);
+	if ((w & h->mask) != h->head)
+		return 0;
+	if (h->len < 8)
+		return 1;
+	if (n <= h->len)
+		return 0;
+	memcpy(&w, p + h->len - 7, 8);
+	if (w != h->tail)
+		return 0;
+	if (h->len < 16)
+		return 1;
+	memcpy(&w, p + 8, 8);
+	memcpy(&b, h->name + 8, 8);
+	return w == b;
 }
 
 /* The id of the known header whose name, as hdr_tab spells it, and a ':'
- * begin the line [p, lf), when hdr_guess guesses it; else SIP_H_OTHER.
+ * begin the line [p, lf), when sip_hdr_guess guesses it; else SIP_H_OTHER.
  * [p, p + 8) must be readable. */
 HOT unsigned
 guess_name(const char *p, const char *lf)
 {
 	uint16_t w;
 	memcpy(&w, p, 2);
-	const uint8_t *g = hdr_guess[(uint32_t)(w * HDR_GUESS_MUL) >> (32 - HDR_GUESS_BITS)];
+	uint32_t slot = (uint32_t)(w * SIP_HDR_GUESS_MUL) >> (32 - SIP_HDR_GUESS_BITS);
+	const uint8_t *g = sip_hdr_guess[slot];
 	size_t n = (size_t)(lf - p);
 	/* Slot 1 is used only after slot 0. */
 	if (g[0] == SIP_H_OTHER)
@@ -985,16 +1028,34 @@ check_header(struct sip_msg *m, unsigned id, struct span v, const struct sip_lim
 
 /* ---- the message ---- */
 
-int
-sip_parse(const char *buf, size_t len, struct sip_msg *msg,
+/* A reset message: all 0, but no first header of any id. */
+static const struct sip_msg msg_reset = {
+	.first = { [0 ... SIP_H__COUNT - 1] = -1 },
+};
+_Static_assert(sizeof(struct sip_msg) % 16 == 0,
+    "reset_msg() copies 16 bytes a step");
+
+/* *msg = msg_reset in 16-byte stores: as one copy or a memset(), gcc
+ * clears the 320 bytes with "rep stos", whose slow start costs more than
+ * twenty stores. */
+HOT void
+reset_msg(struct sip_msg *msg)
+{
+	char *d = (char *)msg;
+#pragma GCC unroll 32
+	for (size_t i = 0; i < sizeof(*msg); i += 16)
+		memcpy(d + i, (const char *)&msg_reset + i, 16);
+}
+
+/* sip_parse(), wide as scan_lf_init() has it. */
+static inline __attribute__((always_inline)) int
+parse_msg(const char *buf, size_t len, struct sip_msg *msg,
     struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
-    unsigned flags)
+    unsigned flags, int wide)
 {
 	const int stream = (flags & SIP_PARSE_STREAM) != 0;
 
-	memset(msg, 0, sizeof(*msg));
-	for (unsigned i = 0; i < SIP_H__COUNT; i++)
-		msg->first[i] = -1;
+	reset_msg(msg);
 	msg->headers = hdrs;
 	if (lim == NULL)
 		lim = &default_limits;
@@ -1024,7 +1085,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 	const char *const first = p;
 	const char *start = NULL, *lend = NULL;
 	struct scan_lf lfs;
-	scan_lf_init(&lfs, buf, first, end);
+	scan_lf_init(&lfs, buf, first, end, wide);
 	for (const char *line = first;; ) {
 		if (line - first >= SIP_JUNK_WINDOW)
 			return -1;
@@ -1063,6 +1124,9 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 
 	/* Header fields (section 7.3), up to the empty line. */
 	struct hdr_state st = { SPAN_NULL, 0 };
+	/* msg->num_headers, stored when the loop ends: a local may stay in
+	 * a register. */
+	size_t nh = 0;
 	if (p >= end)
 		return -2;
 	/* From here on p < end: each line ends at an LF with a byte after it. */
@@ -1078,7 +1142,7 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 			}
 			if (*p == '\r') {
 				if (end - p < 2)
-					return -2;
+					goto incomplete;
 				if (p[1] == '\n') {
 					(void)scan_lf_next(&lfs);
 					p += 2;
@@ -1086,29 +1150,36 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 				}
 			}
 		}
-		/* A logical line runs to an LF not followed by SP/HTAB
-		 * (section 7.3.1 folding); deciding needs the byte after it. */
 		const char *ls = p;
 		const char *lf = scan_lf_next(&lfs);
 		if (lf == end)
-			return -2;
+			goto incomplete;
 		/* The first ':' before the line end (else the LF), for the
-		 * name below: right after the name when it is the one guessed. */
-		unsigned id = end - p >= 8 ? guess_name(p, lf) : SIP_H_OTHER;
+		 * name below: right after the name when it is the one guessed.
+		 * The guess reads 8 bytes: a line shorter than that ("l: 0")
+		 * takes the general path. */
+		unsigned id = lf - p >= 8 ? guess_name(p, lf) : SIP_H_OTHER;
 		const char *c = id != SIP_H_OTHER ? p + hdr_tab[id].len :
 		    scan_byte_to(p, lf, ':');
+		/* A logical line runs to an LF not followed by SP/HTAB
+		 * (section 7.3.1 folding); deciding needs the byte after it. */
 		if (lf[-1] != '\r')
 			msg->anomalies |= A(BARE_LF);
 		if (end - lf < 2)
-			return -2;
-		while (is_wsp(lf[1])) {
-			lf = scan_lf_next(&lfs);
-			if (lf == end)
-				return -2;
-			if (lf[-1] != '\r')
-				msg->anomalies |= A(BARE_LF);
-			if (end - lf < 2)
-				return -2;
+			goto incomplete;
+		if (is_wsp(lf[1])) {
+			/* Folded lines are rare: the loop is entered for them
+			 * only, so that what the compiler sets up before a
+			 * loop is not set up for every line. */
+			do {
+				lf = scan_lf_next(&lfs);
+				if (lf == end)
+					goto incomplete;
+				if (lf[-1] != '\r')
+					msg->anomalies |= A(BARE_LF);
+				if (end - lf < 2)
+					goto incomplete;
+			} while (is_wsp(lf[1]));
 		}
 		const char *le = lf[-1] == '\r' ? lf - 1 : lf;
 		p = lf + 1;
@@ -1137,19 +1208,20 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		struct span value = trim_value(colon + 1, le);
 		if (msg->count[id] < UINT16_MAX)
 			msg->count[id]++;
-		if (msg->num_headers < num_hdrs) {
-			struct sip_header *h = &hdrs[msg->num_headers];
+		if (nh < num_hdrs) {
+			struct sip_header *h = &hdrs[nh];
 			h->name = name;
 			h->value = value;
 			h->id = (uint16_t)id;
 			if (msg->first[id] < 0)
-				msg->first[id] = (int16_t)msg->num_headers;
-			msg->num_headers++;
+				msg->first[id] = (int16_t)nh;
+			nh++;
 		} else {
 			msg->anomalies |= A(TOO_MANY_HEADERS);
 		}
 		check_header(msg, id, value, lim, &st);
 	}
+	msg->num_headers = nh;
 	const char *body = p;
 	if (scan_lf_maybe_nul(&lfs) && memchr(start, '\0', (size_t)(body - start)) != NULL)
 		msg->anomalies |= A(NUL_BYTE);
@@ -1209,6 +1281,47 @@ sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 		msg->anomalies |= A(LONG_BODY);
 	msg->raw = span_make(start, bend);
 	return (int)((stream ? bend : end) - buf);
+
+incomplete:
+	/* The header block goes on past the input. */
+	msg->num_headers = nh;
+	return -2;
+}
+
+/*
+ * The walk over line ends is a good part of a message's cost; where the
+ * CPU has AVX2 it loads 32 bytes at a time.  The build targets plain
+ * x86-64, so the parser is compiled twice and picked at run time (both
+ * out of line, so that sip_parse() is only the choice).
+ */
+static __attribute__((noinline)) int
+parse_plain(const char *buf, size_t len, struct sip_msg *msg,
+    struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
+    unsigned flags)
+{
+	return parse_msg(buf, len, msg, hdrs, num_hdrs, lim, flags, 0);
+}
+
+#ifdef SCAN_LF_AVX2
+static __attribute__((target("avx2"))) int
+parse_avx2(const char *buf, size_t len, struct sip_msg *msg,
+    struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
+    unsigned flags)
+{
+	return parse_msg(buf, len, msg, hdrs, num_hdrs, lim, flags, 1);
+}
+#endif
+
+int
+sip_parse(const char *buf, size_t len, struct sip_msg *msg,
+    struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
+    unsigned flags)
+{
+#ifdef SCAN_LF_AVX2
+	if (scan_have_avx2())
+		return parse_avx2(buf, len, msg, hdrs, num_hdrs, lim, flags);
+#endif
+	return parse_plain(buf, len, msg, hdrs, num_hdrs, lim, flags);
 }
 
 int

@@ -164,6 +164,17 @@ struct sip_msg {
 	uint64_t anomalies; /* 1ull << SIP_A_xxx */
 };
 
+/*
+ * Private to sip.c and its tests: the table that guesses a header line's
+ * name from its first two bytes (see sip.c).  A prefix's slot is its two
+ * bytes as a little-endian uint16_t, times SIP_HDR_GUESS_MUL, top
+ * SIP_HDR_GUESS_BITS bits of the 32-bit product; a slot holds up to two
+ * ids, 0 for none.  sip_test.c recomputes it from the header table.
+ */
+#define SIP_HDR_GUESS_MUL 0x92276659u
+#define SIP_HDR_GUESS_BITS 6
+extern const uint8_t sip_hdr_guess[1u << SIP_HDR_GUESS_BITS][2];
+
 /* Flags for sip_parse(). */
 #define SIP_PARSE_STREAM 0x1 /* TCP: body length from Content-Length */
 

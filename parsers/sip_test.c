@@ -2508,6 +2508,68 @@ Test(sip_walk, name_guess_and_fallback)
 	}
 }
 
+/* The guess table's slot of a line starting with bytes a, b (sip.h). */
+static unsigned
+guess_slot(char a, char b)
+{
+	uint16_t w = (uint16_t)((unsigned char)a | (unsigned char)b << 8);
+	return (uint32_t)(w * SIP_HDR_GUESS_MUL) >> (32 - SIP_HDR_GUESS_BITS);
+}
+
+/*
+ * sip_hdr_guess, recomputed from the header table: every known name, as
+ * sip_hdr_name() spells it, is in the slot of its first two bytes (found
+ * on the first try), unless two other names with its prefix fill that
+ * slot (Content-Type, Refer-To, Referred-By); a slot holds nothing else,
+ * and no two prefixes share one.  A stale table would only make lines
+ * dearer: this test is what notices.  Compact forms are not guessed (the
+ * guess needs a name of two bytes or more); some land in a slot that
+ * holds a name ("i:" in that of "Ex"), which name_guess_and_fallback
+ * parses.
+ */
+Test(sip_walk, guess_table_matches_names)
+{
+	unsigned want[1u << SIP_HDR_GUESS_BITS] = { 0 }; /* names per slot */
+	const char *prefix[1u << SIP_HDR_GUESS_BITS] = { 0 };
+
+	for (unsigned id = SIP_H_OTHER + 1; id < SIP_H__COUNT; id++) {
+		const char *n = sip_hdr_name((enum sip_hdr_id)id);
+		unsigned s = guess_slot(n[0], n[1]);
+		if (prefix[s] != NULL)
+			cr_expect(memcmp(prefix[s], n, 2) == 0,
+			    "\"%s\" and \"%s\" share slot %u", prefix[s], n, s);
+		prefix[s] = n;
+		want[s]++;
+	}
+	for (unsigned id = SIP_H_OTHER + 1; id < SIP_H__COUNT; id++) {
+		const char *n = sip_hdr_name((enum sip_hdr_id)id);
+		unsigned s = guess_slot(n[0], n[1]);
+		const uint8_t *g = sip_hdr_guess[s];
+		int found = g[0] == id || g[1] == id;
+		int full = g[0] != SIP_H_OTHER && g[1] != SIP_H_OTHER && g[0] != id &&
+		    g[1] != id && memcmp(sip_hdr_name(g[0]), n, 2) == 0 &&
+		    memcmp(sip_hdr_name(g[1]), n, 2) == 0;
+		cr_expect(found || (want[s] > 2 && full),
+		    "\"%s\" (id %u) is not in guess slot %u", n, id, s);
+	}
+	for (unsigned s = 0; s < (1u << SIP_HDR_GUESS_BITS); s++) {
+		const uint8_t *g = sip_hdr_guess[s];
+		unsigned held = (g[0] != SIP_H_OTHER) + (g[1] != SIP_H_OTHER);
+		cr_expect_eq(held, want[s] < 2 ? want[s] : 2, "slot %u holds %u ids, want %u",
+		    s, held, want[s] < 2 ? want[s] : 2);
+		/* slot 1 is looked at only after slot 0 */
+		cr_expect(g[0] != SIP_H_OTHER || g[1] == SIP_H_OTHER, "slot %u", s);
+		cr_expect(g[0] == SIP_H_OTHER || g[0] != g[1], "slot %u", s);
+		for (int k = 0; k < 2; k++) {
+			if (g[k] == SIP_H_OTHER)
+				continue;
+			cr_assert_lt(g[k], SIP_H__COUNT);
+			const char *n = sip_hdr_name(g[k]);
+			cr_expect_eq(guess_slot(n[0], n[1]), s, "\"%s\" in slot %u", n, s);
+		}
+	}
+}
+
 /* ------------------------------------------------------------- methods */
 
 Test(sip_method, round_trip)

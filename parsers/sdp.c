@@ -95,6 +95,10 @@ media_port(struct span f, uint16_t *port)
 static uint8_t
 proto_class(struct span proto)
 {
+	/* Nearly every offer is RTP/AVP, as written: two word compares
+	 * instead of a case-folding loop. */
+	if (proto.len == 7 && memcmp(proto.p, "RTP/AVP", 7) == 0)
+		return SDP_PROTO_RTP;
 	for (size_t i = 0; i < sizeof sdp_protos / sizeof sdp_protos[0]; i++)
 		if (proto.len == sdp_protos[i].len &&
 		    span_ieq_n(proto, sdp_protos[i].name, sdp_protos[i].len))
@@ -112,37 +116,95 @@ struct lines {
 	uint64_t bits;        /* bit i: base[i] is LF */
 };
 
-/* The LF bits of [p, p + 64) as in struct lines, those past end clear.
- * lo <= p < end; the last 16 bytes of [lo, end) serve for the tail, as in
- * scan_any_lo(). */
+/*
+ * Bit i set when byte i of [p, p + 64) is a or b, bits past end clear;
+ * only the first n bytes (n <= 64) are sure to be looked at, the others
+ * may be found clear.  lo <= p < end; the last 16 bytes of [lo, end)
+ * serve for the tail, as in scan_any_lo().
+ */
 static inline uint64_t
-lf_bits(const char *lo, const char *p, const char *end)
+bits64(const char *lo, const char *p, const char *end, size_t n, char a,
+    char b)
 {
 	uint64_t m = 0;
 	unsigned k = 0;
 #ifdef __SSE2__
-	const __m128i lf = _mm_set1_epi8('\n');
-	if (end - p >= 64) {
+	if (n == 64 && end - p >= 64) {
 		for (; k < 64; k += 16, p += 16)
-			m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			    _mm_loadu_si128((const __m128i *)(const void *)p), lf)) << k;
+			m |= (uint64_t)scan_mask16(p, 2, a, b, a, a, a) << k;
 		return m;
 	}
-	for (; end - p >= 16; k += 16, p += 16)
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		    _mm_loadu_si128((const __m128i *)(const void *)p), lf)) << k;
-	if (p < end && end - lo >= 16) {
+	for (; k < n && end - p >= 16; k += 16, p += 16)
+		m |= (uint64_t)scan_mask16(p, 2, a, b, a, a, a) << k;
+	if (k < n && p < end && end - lo >= 16) {
 		unsigned skip = 16 - (unsigned)(end - p);
-		unsigned x = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		    _mm_loadu_si128((const __m128i *)(const void *)(end - 16)), lf));
-		return m | (uint64_t)(x >> skip) << k;
+		return m | (uint64_t)(scan_mask16(end - 16, 2, a, b, a, a, a) >>
+		    skip) << k;
 	}
+	if (k >= n)
+		return m;
 #else
 	(void)lo;
 #endif
-	for (; p < end && k < 64; k++, p++)
-		m |= (uint64_t)(*p == '\n') << k;
+	for (; p < end && k < n; k++, p++)
+		m |= (uint64_t)(*p == a || *p == b) << k;
 	return m;
+}
+
+/* The LF bits of [p, p + 64) for struct lines. */
+static inline uint64_t
+lf_bits(const char *lo, const char *p, const char *end)
+{
+	return bits64(lo, p, end, 64, '\n', '\n');
+}
+
+/*
+ * The first three fields of the line [v, le), as three next_field() calls
+ * give them, from one classification of its first 64 bytes (a c= or m=
+ * line has about 20 to 40: a byte loop per field cost more).  [lo, end)
+ * is the body, readable around the line.  Returns 1, or 0 when the line
+ * is longer and its third field does not end within those 64 bytes.
+ */
+HOT int
+fields3(const char *lo, const char *v, const char *le, const char *end,
+    struct span f[3])
+{
+	const size_t len = (size_t)(le - v);
+	/* Bit i: v[i] is in a field, that is no blank and before le. */
+	const uint64_t word = ~bits64(lo, v, end, len < 64 ? len : 64, ' ', '\t') &
+	    (len >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1);
+	size_t i = 0;
+
+	for (int k = 0; k < 3; k++) {
+		const uint64_t w = i < 64 ? word >> i : 0;
+		if (w == 0) {
+			/* Blanks up to le: next_field() gives le's empty span. */
+			if (len > 64)
+				return 0;
+			f[k] = span_make(le, le);
+			i = len;
+			continue;
+		}
+		const size_t s = i + (size_t)__builtin_ctzll(w);
+		/* The field ends at a blank or at le, else past the 64 bytes. */
+		const uint64_t t = ~word >> s;
+		if (t == 0)
+			return 0;
+		i = s + (size_t)__builtin_ctzll(t);
+		f[k] = span_make(v + s, v + i);
+	}
+	return 1;
+}
+
+/* The first three SP/HTAB-separated fields of the line [v, le). */
+HOT void
+three_fields(const char *lo, const char *v, const char *le, const char *end,
+    struct span f[3])
+{
+	if (fields3(lo, v, le, end, f))
+		return;
+	for (int k = 0; k < 3; k++)
+		f[k] = next_field(&v, le);
 }
 
 /* scan_byte(p, end, '\n'), for p at or after the p of the last call (so
@@ -165,6 +227,30 @@ next_lf(struct lines *l, const char *p)
 		l->base = p;
 		l->bits = lf_bits(l->lo, p, l->end);
 	}
+}
+
+/*
+ * 1 if the line at p (4 bytes readable) is an a= line that is neither
+ * a=crypto nor a=fingerprint, as the 'a' case of sdp_parse() tells them
+ * by the two letters after "a=": a line it steps over, and most lines
+ * are such.  One word settles it.  CR and LF OR 0x20 are no letters, so
+ * a line too short to hold the two letters never looks like one of the
+ * two, whatever follows it.
+ */
+HOT int
+other_attr(const char *p)
+{
+	static const char fold[4] = { 0, 0, 0x20, 0x20 };
+	static const char type[4] = { '\xff', '\xff', 0, 0 };
+	uint32_t w, f, t, a, cr, fi;
+
+	memcpy(&w, p, 4);
+	memcpy(&f, fold, 4);
+	memcpy(&t, type, 4);
+	memcpy(&a, "a=\0", 4);
+	memcpy(&cr, "a=cr", 4);
+	memcpy(&fi, "a=fi", 4);
+	return (w & t) == a && (w | f) != cr && (w | f) != fi;
 }
 
 static const struct sdp_media zero_media;
@@ -192,9 +278,13 @@ sdp_parse(struct span body, struct sdp_info *info)
 		const char *le = nl;
 		const char *next = nl != end ? nl + 1 : end;
 		const char *v, *q;
-		struct span f1, f2, f3;
+		struct span f[3];
 		uint16_t port;
 
+		if (end - p >= 4 && other_attr(p)) {
+			p = next;
+			continue;
+		}
 		/* Lines end in CRLF; a bare LF is tolerated (section 5). */
 		if (le > p && le[-1] == '\r')
 			le--;
@@ -224,47 +314,38 @@ sdp_parse(struct span body, struct sdp_info *info)
 			 * c=<nettype> <addrtype> <connection-address>; a multicast
 			 * address carries /<ttl>[/<n>] (section 5.7), not kept.
 			 */
-			q = v;
-			f1 = next_field(&q, le);
-			f2 = next_field(&q, le);
-			f3 = next_field(&q, le);
-			if (f1.len == 0 || f2.len == 0 || f3.len == 0) {
+			three_fields(lines.lo, v, le, end, f);
+			if (f[0].len == 0 || f[1].len == 0 || f[2].len == 0) {
 				info->bad = 1;
 				break;
 			}
-			{
-				const char *slash = memchr(f3.p, '/', f3.len);
-				if (slash != NULL)
-					f3 = span_make(f3.p, slash);
-			}
+			f[2] = span_make(f[2].p, scan_any_lo(lines.lo, f[2].p,
+			    f[2].p + f[2].len, 1, '/', '/', '/', '/', '/'));
 			/* A media-level c= overrides the session's (section 5.7). */
 			if (!in_media)
-				info->conn = f3;
+				info->conn = f[2];
 			else if (cur != NULL)
-				cur->conn = f3;
+				cur->conn = f[2];
 			break;
 		case 'm':
 			/* m=<media> <port>[/<n>] <proto> <fmt> ... (section 5.14) */
 			inc(&info->media_total);
 			in_media = 1;
 			cur = NULL;
-			q = v;
-			f1 = next_field(&q, le);
-			f2 = next_field(&q, le);
-			f3 = next_field(&q, le);
+			three_fields(lines.lo, v, le, end, f);
 			if (info->num_media < SDP_MAX_MEDIA) {
 				cur = &info->media[info->num_media++];
 				*cur = zero_media;
-				cur->media = f1;
-				cur->proto = f3;
-				cur->proto_class = proto_class(f3);
+				cur->media = f[0];
+				cur->proto = f[2];
+				cur->proto_class = proto_class(f[2]);
 				cur->conn = info->conn;
 				/* A session-level a=fingerprint covers every media
 				 * (RFC 8122 section 5). */
 				cur->fingerprint = sess_fp;
 			}
-			if (f1.len == 0 || f2.len == 0 || f3.len == 0 ||
-			    media_port(f2, &port) != 0)
+			if (f[0].len == 0 || f[1].len == 0 || f[2].len == 0 ||
+			    media_port(f[1], &port) != 0)
 				info->bad = 1;
 			else if (cur != NULL)
 				cur->port = port;

@@ -50,7 +50,10 @@ struct sdp_info {
 static inline void
 sdp_info_reset(struct sdp_info *info)
 {
-	info->origin = info->conn = SPAN_NULL;
+	/* Not chained: that would reload the first span stored to copy it,
+	 * a load the CPU cannot forward from the smaller stores in flight. */
+	info->origin = SPAN_NULL;
+	info->conn = SPAN_NULL;
 	info->num_media = info->media_total = info->crypto_total = 0;
 	info->fingerprint_total = 0;
 	info->bad = 0;

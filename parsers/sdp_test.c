@@ -194,6 +194,24 @@ static const struct sdp_case sdp_cases[] = {
 	  0, NULL, NULL, 1, 1, 1, 0, 0,
 	  { { "audio", 1, "RTP/SAVP", SDP_PROTO_SRTP, NULL, 0, 0 } },
 	  "session-level crypto counts in the total only" },
+	/* c= and m= fields come from one classification of a line's first
+	 * 64 bytes, or field by field when the third runs past them. */
+	{ "v=0\r\nc=IN                                                            IP4 10.0.0.9\r\n"
+	  "m=audio\t\t49170  RTP/AVP 0 8 9 101 102 103 104 105 106 107 108 109 110 111 112\r\n"
+	  "c=IN                                                  IP4 10.0.0.10\r\n"
+	  "m=video 5 RTP/AVP 31\r\nc=IN IP4 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
+	  0, NULL, "10.0.0.9", 2, 2, 0, 0, 0,
+	  { { "audio", 49170, "RTP/AVP", SDP_PROTO_RTP, "10.0.0.10", 0, 0 },
+	    { "video", 5, "RTP/AVP", SDP_PROTO_RTP, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, 0 } },
+	  "long c= and m= lines: third field past 64 bytes, across them, up to them" },
+	{ "v=0\r\nm=audio 1 RTP/SAVP 0\r\na=crypto:1 k\r\na=cr",
+	  0, NULL, NULL, 1, 1, 1, 0, 0,
+	  { { "audio", 1, "RTP/SAVP", SDP_PROTO_SRTP, NULL, 1, 0 } },
+	  "a=cr as the last four bytes" },
+	{ "v=0\r\nm=audio 1 RTP/SAVP 0\r\na=x\r\na=crypto:1 k",
+	  0, NULL, NULL, 1, 1, 1, 0, 0,
+	  { { "audio", 1, "RTP/SAVP", SDP_PROTO_SRTP, NULL, 1, 0 } },
+	  "a=crypto with no line end" },
 	{ "o=x 1 1 IN IP4 h\r\nv=0\r\n", -1, NULL, NULL, 0, 0, 0, 0, 0, { { NULL, 0, NULL, 0, NULL, 0, 0 } }, "v= not first" },
 	{ "V=0\r\n", -1, NULL, NULL, 0, 0, 0, 0, 0, { { NULL, 0, NULL, 0, NULL, 0, 0 } }, "upper-case V" },
 	{ "v", -1, NULL, NULL, 0, 0, 0, 0, 0, { { NULL, 0, NULL, 0, NULL, 0, 0 } }, "truncated" },

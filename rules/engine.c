@@ -542,6 +542,7 @@ enum { K_TEXT = 1, K_ADDR, K_PAIR4, K_PAIR6 };
 /* Key of an event before it is looked up. */
 struct rkey {
 	struct ktab_key k;
+	uint64_t h;           /* ktab_hash(&k): once for every table it visits */
 	const uint8_t *a, *b; /* address keys: the address (a), or the pair's
 	                         two in key order (a, b) */
 	size_t n;             /* K_TEXT: bytes in txt */
@@ -560,6 +561,7 @@ key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b
 	k->k.ver = 0;
 	k->k.tag = tag;
 	k->n = b->n;
+	k->h = ktab_hash(&k->k);
 }
 
 static void
@@ -571,6 +573,20 @@ key_addr(struct rkey *k, uint16_t tag, int ver, const uint8_t *a)
 	k->k.kind = K_ADDR;
 	k->k.ver = (uint8_t)ver;
 	k->k.tag = tag;
+	k->h = ktab_hash(&k->k);
+}
+
+/* An IPv6 pair key's id, the hash of the two addresses: out of line, so
+ * that the usual IPv4 pair (below) saves no registers for it. */
+static __attribute__((noinline)) void
+pair6_id(const struct rule_engine *e, const uint8_t *a, const uint8_t *b, uint8_t id[16])
+{
+	uint8_t ab[32];
+	uint64_t h[2];
+	memcpy(ab, a, 16);
+	memcpy(ab + 16, b, 16);
+	hash128(e->seed, (const char *)ab, sizeof(ab), h);
+	memcpy(id, h, sizeof(h));
 }
 
 /* Inline: cleartext-signalling keys every message by its pair. */
@@ -593,18 +609,14 @@ key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
 	k->a = a;
 	k->b = b;
 	if (ver == 6) {
-		uint8_t ab[32];
-		uint64_t h[2];
-		memcpy(ab, a, 16);
-		memcpy(ab + 16, b, 16);
-		hash128(e->seed, (const char *)ab, sizeof(ab), h);
-		memcpy(k->k.id, h, sizeof(h));
+		pair6_id(e, a, b, k->k.id);
 		k->k.kind = K_PAIR6;
 	} else {
 		memcpy(k->k.id, a, 4);
 		memcpy(k->k.id + 4, b, 4);
 		k->k.kind = K_PAIR4;
 	}
+	k->h = ktab_hash(&k->k);
 }
 
 /* Dotted quad without stdio: keys are rendered for every alert.  Straight
@@ -943,8 +955,8 @@ static inline struct kent *
 rtab_get(struct rule_engine *e, struct rtab *rt, const struct rkey *k, int64_t *prev)
 {
 	int created;
-	struct kent *ke = (struct kent *)ktab_get(&rt->t, &k->k, e->now, rt->idle, rt->quiet, prev,
-	    &created);
+	struct kent *ke = (struct kent *)ktab_get(&rt->t, &k->k, k->h, e->now, rt->idle, rt->quiet,
+	    prev, &created);
 	if (ke == NULL) {
 		e->st->oom++;
 		return NULL;
@@ -965,7 +977,7 @@ static struct kent *
 rtab_peek(struct rule_engine *e, struct rtab *rt, const struct rkey *k)
 {
 	ktab_expire(&rt->t, e->now, rt->idle, rt->quiet);
-	return (struct kent *)ktab_find(&rt->t, &k->k);
+	return (struct kent *)ktab_find(&rt->t, &k->k, k->h);
 }
 
 /* The sum of the 4-bit counters in x: pairs into bytes (at most 30
@@ -1122,6 +1134,25 @@ struct ctx {
 	 * alerts and keys name them several times. */
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	char key[KEY_MAX]; /* the key of the alert being raised */
+	/* Keys that several rules use, or that prefetch_keys() fetches
+	 * ahead of the rules: each made and hashed once, when first asked
+	 * for (made: KM_* bits). */
+	unsigned made;
+	int raised;               /* cleartext_raised() */
+	struct rkey src_k;        /* the source address (src_key()) */
+	struct rkey pair_k[2];    /* the peer pair, by tag (pair_key()) */
+	struct rkey from_k;       /* from-flood's (from_key()) */
+	struct rkey txn_k;        /* the transaction's (txn_key()) */
+};
+
+enum {
+	KM_SRC = 1 << 0,
+	KM_PAIR = 1 << 1,         /* << tag */
+	KM_FROM = 1 << 3,
+	KM_TXN = 1 << 4,
+	KM_RAISED = 1 << 5,
+	KM_NOFROM = 1 << 6,       /* the message has no from-flood key */
+	KM_NOTXN = 1 << 7,        /* nor a transaction key */
 };
 
 static const char *
@@ -1231,6 +1262,50 @@ on(struct rule_engine *e, int id)
 	return e->active & (1u << id) ? &e->rt[id] : NULL;
 }
 
+/* The memos below are inline: each rule that uses a key asks for it,
+ * and all but the first find it made. */
+static inline const struct rkey *
+src_key(struct ctx *x)
+{
+	if (!(x->made & KM_SRC)) {
+		key_addr(&x->src_k, 0, x->p->ipver, x->p->src);
+		x->made |= KM_SRC;
+	}
+	return &x->src_k;
+}
+
+/* The peer pair's key, tag 0 or 1. */
+static inline const struct rkey *
+pair_key(struct ctx *x, uint16_t tag)
+{
+	if (!(x->made & (KM_PAIR << tag))) {
+		key_pair(x->e, &x->pair_k[tag], tag, x->p->ipver, x->p->src, x->p->dst);
+		x->made |= KM_PAIR << tag;
+	}
+	return &x->pair_k[tag];
+}
+
+/* Why cleartext signalling is raised to high severity: 1 the domain
+ * requires TLS, 2 a network at either end does, 0 neither. */
+static inline int
+cleartext_raised(struct ctx *x)
+{
+	if (x->made & KM_RAISED)
+		return x->raised;
+	const struct rule_config *cfg = x->e->cfg;
+	const struct rule_pkt *p = x->p;
+	const struct domain_def *d = cfg->n_domains ? domain(x) : NULL;
+	x->raised = 0;
+	if (d && d->require_tls)
+		x->raised = 1;
+	else if (cfg->cs_require_tls.n &&
+	    (in_refs(cfg, &cfg->cs_require_tls, p->ipver, p->src) ||
+	        in_refs(cfg, &cfg->cs_require_tls, p->ipver, p->dst)))
+		x->raised = 2;
+	x->made |= KM_RAISED;
+	return x->raised;
+}
+
 /* "INVITE" for a request, "404 response" for a response. */
 static const char *
 what(char *buf, size_t cap, const struct sip_msg *m)
@@ -1305,10 +1380,8 @@ r_unknown_source(struct ctx *x, struct rtab *rt)
 		bad = 2;
 	if (!bad)
 		return;
-	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, p->ipver, p->src);
-	uint64_t n = event(x, rt, &k, &ke);
+	uint64_t n = event(x, rt, src_key(x), &ke);
 	if (n == 0)
 		return;
 	char w[32];
@@ -1394,21 +1467,41 @@ say_flood(struct ctx *x, uint64_t inwin, const char *what_, const char *key,
 }
 
 static void
-r_from_flood(struct ctx *x, struct rtab *rt)
+make_from_key(struct ctx *x)
 {
 	const struct sip_summary *s = x->s;
 	/* Requests without a To tag open a dialog or stand alone (RFC 3261
 	 * section 12.1); in-dialog ACK and BYE carry the tag. */
-	if (!s->has_from || s->to.tag.len)
+	if (!s->has_from || s->to.tag.len) {
+		x->made |= KM_NOFROM;
 		return;
-	struct rkey k;
-	struct kent *ke;
+	}
 	struct sb b;
-	uint64_t inwin;
-	sb_init(&b, k.txt, sizeof(k.txt));
+	sb_init(&b, x->from_k.txt, sizeof(x->from_k.txt));
 	sb_uri(&b, &s->from.uri, s->from.uri_tok);
-	key_text(x->e, &k, 0, &b);
-	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
+	key_text(x->e, &x->from_k, 0, &b);
+	x->made |= KM_FROM;
+}
+
+/* from-flood's key, the From URI of a request; NULL when the request
+ * does not count. */
+static inline const struct rkey *
+from_key(struct ctx *x)
+{
+	if (!(x->made & (KM_FROM | KM_NOFROM)))
+		make_from_key(x);
+	return x->made & KM_FROM ? &x->from_k : NULL;
+}
+
+static void
+r_from_flood(struct ctx *x, struct rtab *rt)
+{
+	const struct rkey *k = from_key(x);
+	if (k == NULL)
+		return;
+	struct kent *ke;
+	uint64_t inwin;
+	uint64_t n = thresh(x, rt, k, &ke, &inwin);
 	if (n == 0)
 		return;
 	say_flood(x, inwin, "dialog-opening requests from", x->key, rt->c);
@@ -1434,22 +1527,12 @@ transport_name(const struct rule_pkt *p)
 static void
 r_cleartext(struct ctx *x, struct rtab *rt)
 {
-	const struct rule_config *cfg = x->e->cfg;
 	const struct rule_pkt *p = x->p;
-	const struct domain_def *d = x->e->cfg->n_domains ? domain(x) : NULL;
-	int raised = 0;
-	if (d && d->require_tls)
-		raised = 1;
-	else if (cfg->cs_require_tls.n &&
-	    (in_refs(cfg, &cfg->cs_require_tls, p->ipver, p->src) ||
-	        in_refs(cfg, &cfg->cs_require_tls, p->ipver, p->dst)))
-		raised = 2;
-	struct rkey k;
+	int raised = cleartext_raised(x);
 	struct kent *ke;
 	/* Raised and plain events are keyed apart: a low-severity alert must
 	 * not hide a policy violation between the same peers. */
-	key_pair(x->e, &k, (uint16_t)(raised != 0), p->ipver, p->src, p->dst);
-	uint64_t n = event(x, rt, &k, &ke);
+	uint64_t n = event(x, rt, pair_key(x, raised != 0), &ke);
 	if (n == 0)
 		return;
 	int sev = rt->c->severity;
@@ -1468,7 +1551,7 @@ r_cleartext(struct ctx *x, struct rtab *rt)
 	sb_cat(&b, ")");
 	if (raised == 1) {
 		sb_cat(&b, ", domain ");
-		sb_cat(&b, d->name);
+		sb_cat(&b, domain(x)->name); /* raised == 1: there is one */
 		sb_cat(&b, " requires TLS");
 	} else if (raised == 2) {
 		sb_cat(&b, ", a network that requires TLS");
@@ -1530,11 +1613,8 @@ r_cleartext_media(struct ctx *x, struct rtab *rt)
 	/* Keyed by peer pair, as cleartext signalling: media policy is a
 	 * property of who talks to whom, and a call flood must not become
 	 * one alert per call. */
-	struct rkey k;
 	struct kent *ke;
-	const struct rule_pkt *p = x->p;
-	key_pair(x->e, &k, 0, p->ipver, p->src, p->dst);
-	uint64_t n = event(x, rt, &k, &ke);
+	uint64_t n = event(x, rt, pair_key(x, 0), &ke);
 	if (n == 0)
 		return;
 	char w[32], mt[16], pr[32], cid[64];
@@ -1559,10 +1639,8 @@ r_cleartext_media(struct ctx *x, struct rtab *rt)
 static void
 scanner_hit(struct ctx *x, struct rtab *rt, const char *name, struct span v, int pi)
 {
-	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, x->p->ipver, x->p->src);
-	uint64_t n = event(x, rt, &k, &ke);
+	uint64_t n = event(x, rt, src_key(x), &ke);
 	if (n == 0)
 		return;
 	/* A scan raises one per source it comes from: built without stdio,
@@ -1638,11 +1716,9 @@ r_scanner(struct ctx *x, struct rtab *rt)
 static void
 r_src_count(struct ctx *x, struct rtab *rt, const char *noun)
 {
-	struct rkey k;
 	struct kent *ke;
 	uint64_t inwin;
-	key_addr(&k, 0, x->p->ipver, x->p->src);
-	uint64_t n = thresh(x, rt, &k, &ke, &inwin);
+	uint64_t n = thresh(x, rt, src_key(x), &ke, &inwin);
 	if (n == 0)
 		return;
 	say_flood(x, inwin, noun, x->key, rt->c);
@@ -1669,22 +1745,34 @@ r_invite_flood(struct ctx *x, struct rtab *rt)
 	fire(x, rt, ke, n, rt->c->severity);
 }
 
-/* The transaction a request opens or a response answers: Call-ID, CSeq
- * number and CSeq method (a response echoes all three, RFC 3261 section
- * 8.2.6.2).  -1 when the message lacks one. */
-static int
-txn_key(struct ctx *x, struct ktab_key *k)
+static void
+make_txn_key(struct ctx *x)
 {
 	const struct sip_summary *s = x->s;
-	if (!s->has_cseq || s->call_id.len == 0 || s->cseq_method.len == 0)
-		return -1;
+	if (!s->has_cseq || s->call_id.len == 0 || s->cseq_method.len == 0) {
+		x->made |= KM_NOTXN;
+		return;
+	}
 	/* One 128-bit identity of the three, methods case-sensitive (RFC
 	 * 3261 section 7.1). */
 	uint64_t h[2];
+	struct ktab_key *k = &x->txn_k.k;
 	hash128_parts(x->e->seed, s->cseq, s->call_id, s->cseq_method, h);
 	memset(k, 0, sizeof(*k));
 	memcpy(k->id, h, sizeof(h));
-	return 0;
+	x->txn_k.h = ktab_hash(k);
+	x->made |= KM_TXN;
+}
+
+/* The transaction a request opens or a response answers: Call-ID, CSeq
+ * number and CSeq method (a response echoes all three, RFC 3261 section
+ * 8.2.6.2).  NULL when the message lacks one. */
+static inline const struct rkey *
+txn_key(struct ctx *x)
+{
+	if (!(x->made & (KM_TXN | KM_NOTXN)))
+		make_txn_key(x);
+	return x->made & KM_TXN ? &x->txn_k : NULL;
 }
 
 static uint64_t
@@ -1706,13 +1794,13 @@ r_txn_track(struct ctx *x)
 	/* ACK and CANCEL are never challenged (RFC 3261 section 22.1). */
 	if (m->method == SIP_M_ACK || m->method == SIP_M_CANCEL)
 		return;
-	struct ktab_key fk;
-	if (txn_key(x, &fk) != 0)
+	const struct rkey *k = txn_key(x);
+	if (k == NULL)
 		return;
 	int64_t prev;
 	int created;
-	struct txn *t = (struct txn *)ktab_get(&e->txn, &fk, e->now, TXN_KEEP_MS, TXN_KEEP_MS, &prev,
-	    &created);
+	struct txn *t = (struct txn *)ktab_get(&e->txn, &k->k, k->h, e->now, TXN_KEEP_MS,
+	    TXN_KEEP_MS, &prev, &created);
 	if (t == NULL) {
 		e->st->oom++;
 		return;
@@ -1754,11 +1842,11 @@ static struct txn *
 txn_find(struct ctx *x)
 {
 	struct rule_engine *e = x->e;
-	struct ktab_key fk;
-	if (!e->txn_live || txn_key(x, &fk) != 0)
+	const struct rkey *k;
+	if (!e->txn_live || (k = txn_key(x)) == NULL)
 		return NULL;
 	ktab_expire(&e->txn, e->now, TXN_KEEP_MS, TXN_KEEP_MS);
-	return (struct txn *)ktab_find(&e->txn, &fk);
+	return (struct txn *)ktab_find(&e->txn, &k->k, k->h);
 }
 
 /* 1 when this final response repeats one already seen for the same
@@ -2099,10 +2187,8 @@ r_weak_auth(struct ctx *x, struct rtab *rt)
 	}
 	if (a == NULL)
 		return;
-	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, x->p->ipver, x->p->src);
-	uint64_t n = event(x, rt, &k, &ke);
+	uint64_t n = event(x, rt, src_key(x), &ke);
 	if (n == 0)
 		return;
 	char w[32], sc[32], al[32];
@@ -2121,10 +2207,8 @@ static void
 r_malformed(struct ctx *x, struct rtab *rt)
 {
 	uint64_t an = x->s->anomalies;
-	struct rkey k;
 	struct kent *ke;
-	key_addr(&k, 0, x->p->ipver, x->p->src);
-	uint64_t n = event(x, rt, &k, &ke);
+	uint64_t n = event(x, rt, src_key(x), &ke);
 	if (n == 0)
 		return;
 	char list[400], w[32];
@@ -2194,14 +2278,13 @@ r_customs(struct ctx *x)
 		const char *where = "";
 		if (!custom_match(x, i, &hit, &where))
 			continue;
-		struct rkey k;
+		const struct rkey *k = src_key(x);
 		struct kent *ke;
 		uint64_t n, inwin = 1;
-		key_addr(&k, 0, x->p->ipver, x->p->src);
 		if (cd->c.threshold > 1)
-			n = thresh(x, rt, &k, &ke, &inwin);
+			n = thresh(x, rt, k, &ke, &inwin);
 		else
-			n = event(x, rt, &k, &ke);
+			n = event(x, rt, k, &ke);
 		if (n == 0)
 			continue;
 		char w[32], v[EXCERPT], d[24];
@@ -2216,6 +2299,45 @@ r_customs(struct ctx *x)
 			    pattern_source(cd->re));
 		fire(x, rt, ke, n, cd->c.severity);
 	}
+}
+
+/*
+ * The tables are larger than the L2 cache and visited in random order, so
+ * each look-up waits for its index line, then its record.  The usual
+ * look-ups of a message (the rules below make them unless something
+ * stops them first) are known before any rule runs: their keys are made
+ * here, once, and all their index lines fetched, so that those waits
+ * overlap instead of following one another.  A hint only: the rules make
+ * their look-ups as before.  (Fetching the records too, once the index
+ * lines are in, was measured slower: that pass waits for every line
+ * before the first rule can start.)
+ */
+static void
+prefetch_keys(struct ctx *x)
+{
+	struct rule_engine *e = x->e;
+	const struct sip_msg *m = x->m;
+	const struct rkey *k;
+	struct rtab *rt;
+	if (m->is_request) {
+		if ((rt = on(e, R_FROM_FLOOD)) != NULL && (k = from_key(x)) != NULL)
+			ktab_prefetch(&rt->t, k->h);
+		if ((rt = on(e, R_SOURCE_FLOOD)) != NULL)
+			ktab_prefetch(&rt->t, src_key(x)->h);
+		if (m->method == SIP_M_REGISTER && (rt = on(e, R_REGISTER_FLOOD)) != NULL)
+			ktab_prefetch(&rt->t, src_key(x)->h);
+		if (e->txn_live && m->method != SIP_M_ACK && m->method != SIP_M_CANCEL &&
+		    (k = txn_key(x)) != NULL)
+			ktab_prefetch(&e->txn, k->h);
+	} else if (m->status == 401 || m->status == 403 || m->status == 407) {
+		/* auth-bruteforce finds the request answered */
+		if (e->txn_live && e->rt[R_AUTH_BRUTEFORCE].live && (k = txn_key(x)) != NULL)
+			ktab_prefetch(&e->txn, k->h);
+	}
+	if ((rt = on(e, R_CLEARTEXT_SIGNALLING)) != NULL)
+		ktab_prefetch(&rt->t, pair_key(x, cleartext_raised(x) != 0)->h);
+	if (x->s->has_sdp && (rt = on(e, R_CLEARTEXT_MEDIA)) != NULL)
+		ktab_prefetch(&rt->t, pair_key(x, 0)->h);
 }
 
 void
@@ -2233,6 +2355,7 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 	x.dom = NULL;
 	x.src[0] = '\0';
 	x.dst[0] = '\0';
+	x.made = 0;
 	int64_t now = (int64_t)p->ts.tv_sec * 1000 + p->ts.tv_usec / 1000;
 	if (now < 0)
 		now = 0;
@@ -2242,6 +2365,7 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 		e->ts = p->ts;
 	}
 	e->st->cleartext_msgs++;
+	prefetch_keys(&x);
 
 	if (msg->is_request) {
 		if (e->us_live && (rt = on(e, R_UNKNOWN_SOURCE)) != NULL)

@@ -706,6 +706,40 @@ Test(engine, sdes_and_cleartext_media)
 	cr_expect_eq(rule_engine_stats(eng)->suppressed, 1u);
 }
 
+/* Rules that share a key, made once per message for all of them (and
+ * for the look-ahead that fetches index lines before the rules run):
+ * the peer pair with cleartext-signalling's tag 1 (raised) and 0, and
+ * cleartext-media's 0 in another table; the source address for
+ * source-flood and register-flood. */
+Test(engine, keys_shared_by_rules)
+{
+	dom(0, "secure.example")->require_tls = 1;
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	rule_on(R_CLEARTEXT_MEDIA, 0, 0, 60000);
+	rule_on(R_SOURCE_FLOOD, 2, 10000, 60000);
+	rule_on(R_REGISTER_FLOOD, 1, 10000, 60000);
+	start();
+	feed(1000, A, B, (struct m){ .method = "INVITE", .ruri = "sip:1@secure.example", .extra = CT_SDP, .body = SDP_RTP });
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(0, "cleartext-signalling", 1, "10.0.0.1 <-> 10.0.0.2");
+	cr_expect_eq(got[0].sev, SEV_HIGH);
+	EXPECT_ALERT(1, "cleartext-media", 1, "10.0.0.1 <-> 10.0.0.2");
+	/* Plain signalling between the same peers is another key of the
+	 * same table; the media key is the one already there. */
+	feed(1001, B, A, (struct m){ .method = "INVITE", .ruri = "sip:1@plain.example", .extra = CT_SDP, .body = SDP_RTP });
+	cr_assert_eq(ngot, 3);
+	EXPECT_ALERT(2, "cleartext-signalling", 1, "10.0.0.1 <-> 10.0.0.2");
+	cr_expect_eq(got[2].sev, SEV_LOW);
+	feed(1002, A, B, (struct m){ .method = "REGISTER", .ruri = "sip:x" });
+	cr_expect_eq(ngot, 3);
+	/* A's fourth request: both its tables count it. */
+	feed(1003, A, B, (struct m){ .method = "REGISTER", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 5);
+	EXPECT_ALERT(3, "source-flood", 3, "10.0.0.1");
+	EXPECT_ALERT(4, "register-flood", 2, "10.0.0.1");
+	cr_expect_eq(rule_engine_stats(eng)->suppressed, 3u);
+}
+
 Test(engine, scanner_headers)
 {
 	/* Two patterns: the engine's one-pass prefilter is in use. */

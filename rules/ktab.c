@@ -18,8 +18,6 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "rules/mix64.h"
-
 #define CHUNK_SHIFT 10
 #define BUCKETS_MIN 64
 #define TAG_BITS 8
@@ -33,17 +31,7 @@ _Static_assert(sizeof(struct ktab_key) == 20, "ktab_key is 20 bytes");
 _Static_assert(sizeof(struct ktab_ent) == 40, "ktab_ent is 40 bytes");
 _Static_assert(KTAB_CHUNK % (LINE / 8) == 0, "chunks are whole lines (aligned_alloc)");
 
-static uint64_t seed;
-
-static inline uint64_t
-hash_key(const struct ktab_key *k)
-{
-	uint64_t w[2];
-	uint32_t w2;
-	memcpy(w, k, sizeof(w));
-	memcpy(&w2, (const unsigned char *)k + sizeof(w), sizeof(w2));
-	return mix64(mix64(w[0] ^ seed) ^ w[1] ^ ((uint64_t)w2 << 32));
-}
+uint64_t ktab_seed;
 
 /* The top bits: independent of the bucket, which the low bits choose. */
 static inline uint32_t
@@ -105,8 +93,9 @@ ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn release,
     ktab_empty_fn empty, void *ud)
 {
 	memset(t, 0, sizeof(*t));
-	if (seed == 0 && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
-		seed = (uint64_t)(uintptr_t)&seed ^ 0xbb67ae8584caa73bULL;
+	if (ktab_seed == 0 &&
+	    getrandom(&ktab_seed, sizeof(ktab_seed), GRND_NONBLOCK) != sizeof(ktab_seed))
+		ktab_seed = (uint64_t)(uintptr_t)&ktab_seed ^ 0xbb67ae8584caa73bULL;
 	if (cap < 1)
 		cap = 1;
 	if (cap > KTAB_CAP_MAX)
@@ -196,7 +185,7 @@ reindex(struct ktab *t, uint32_t *b, uint32_t nb)
 			if (e->id == 0)
 				continue;
 			/* place(), for an index without tombstones */
-			uint64_t h = hash_key(&e->key);
+			uint64_t h = ktab_hash(&e->key);
 			uint32_t q = (uint32_t)h & mask;
 			while (b[q] != 0)
 				q = (q + 1) & mask;
@@ -291,7 +280,7 @@ drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 		__builtin_prefetch(rec(t, e->next), 1);
 	int oldest = e->next == 0;
 	/* e's hash is kept when e became the oldest by a drop (below) */
-	unplace(t, e, i == t->hashed ? t->hash : hash_key(&e->key));
+	unplace(t, e, i == t->hashed ? t->hash : ktab_hash(&e->key));
 	if (i == t->hashed)
 		t->hashed = 0; /* the record is about to be free */
 	lru_unlink(t, e);
@@ -304,7 +293,7 @@ drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 	if (oldest && t->lru) {
 		const struct ktab_ent *n = rec(t, t->lru);
 		t->hashed = t->lru;
-		t->hash = hash_key(&n->key);
+		t->hash = ktab_hash(&n->key);
 		__builtin_prefetch(&t->buckets[(uint32_t)t->hash & (t->nbuckets - 1)], 1);
 		if (n->prev)
 			__builtin_prefetch(rec(t, n->prev), 1);
@@ -317,10 +306,10 @@ drop(struct ktab *t, struct ktab_ent *e, enum ktab_why why)
 }
 
 struct ktab_ent *
-ktab_find(const struct ktab *t, const struct ktab_key *k)
+ktab_find(const struct ktab *t, const struct ktab_key *k, uint64_t h)
 {
 	uint32_t end;
-	uint32_t i = lookup(t, k, hash_key(k), &end);
+	uint32_t i = lookup(t, k, h, &end);
 	return i ? rec(t, i) : NULL;
 }
 
@@ -438,9 +427,9 @@ ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet)
 /* ktab_get() after expiry: inlined in both callers below; a hit calls
  * nothing, and a miss ends in a tail call to insert(). */
 static inline __attribute__((always_inline)) struct ktab_ent *
-get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t *prev, int *created)
+get(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now, int64_t *prev,
+    int *created)
 {
-	uint64_t h = hash_key(k);
 	uint32_t end;
 	uint32_t i = lookup(t, k, h, &end);
 	if (i) {
@@ -459,20 +448,20 @@ get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t *prev, int *c
  * that the usual call, with nothing to expire, does not carry the
  * expiry's call. */
 static __attribute__((noinline)) struct ktab_ent *
-expire_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
-    int64_t *prev, int *created)
+expire_get(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now, int64_t idle,
+    int64_t quiet, int64_t *prev, int *created)
 {
 	expire(t, now, idle, quiet);
-	return get(t, k, now, prev, created);
+	return get(t, k, h, now, prev, created);
 }
 
 struct ktab_ent *
-ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle, int64_t quiet,
-    int64_t *prev, int *created)
+ktab_get(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now, int64_t idle,
+    int64_t quiet, int64_t *prev, int *created)
 {
 	if (t->lru && t->lru_last + quiet < now)
-		return expire_get(t, k, now, idle, quiet, prev, created);
-	return get(t, k, now, prev, created);
+		return expire_get(t, k, h, now, idle, quiet, prev, created);
+	return get(t, k, h, now, prev, created);
 }
 
 struct ktab_ent *

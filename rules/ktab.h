@@ -10,7 +10,10 @@
  * insertion.  Memory grows with the entries held (chunks and buckets are
  * added as the count grows; they stay at their high-water mark), never
  * beyond what the cap needs.
- * Keys are 20-byte values hashed with a per-process random seed.
+ * Keys are 20-byte values hashed with a per-process random seed; the
+ * caller hashes each key once (ktab_hash) and passes the hash with it, so
+ * that a key looked up in several tables, or whose index line is fetched
+ * ahead of its look-up (ktab_prefetch), costs one hash.
  *
  * The tables are larger than the caches and are used in random order, so
  * a look-up costs what it reads from memory: one bucket, then only the
@@ -22,6 +25,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "rules/mix64.h"
 
 #define KTAB_CHUNK 1024            /* records per chunk */
 #define KTAB_CAP_MAX (1u << 24)    /* record numbers fit a bucket's 24 bits */
@@ -89,7 +95,32 @@ int ktab_init(struct ktab *t, uint32_t cap, size_t esize, ktab_release_fn releas
 /* Releases every entry (KTAB_CLEARED) and frees the table's memory. */
 void ktab_destroy(struct ktab *t);
 
-struct ktab_ent *ktab_find(const struct ktab *t, const struct ktab_key *k);
+/* The hash's per-process random seed, set by the first ktab_init. */
+extern uint64_t ktab_seed;
+
+/* k's hash, the h that the functions below take with k: valid once a
+ * table has been initialised.  Inline: a message's keys are hashed as
+ * they are made. */
+static inline uint64_t
+ktab_hash(const struct ktab_key *k)
+{
+	uint64_t w[2];
+	uint32_t w2;
+	memcpy(w, k, sizeof(w));
+	memcpy(&w2, (const unsigned char *)k + sizeof(w), sizeof(w2));
+	return mix64(mix64(w[0] ^ ktab_seed) ^ w[1] ^ ((uint64_t)w2 << 32));
+}
+
+/* Starts loading the index line where a look-up of a key hashed to h
+ * begins, so that a look-up soon after, maybe preceded by other work,
+ * does not wait for it.  A hint: nothing observable changes. */
+static inline void
+ktab_prefetch(const struct ktab *t, uint64_t h)
+{
+	__builtin_prefetch(&t->buckets[(uint32_t)h & (t->nbuckets - 1)]);
+}
+
+struct ktab_ent *ktab_find(const struct ktab *t, const struct ktab_key *k, uint64_t h);
 /*
  * Releases (KTAB_EXPIRED, counted in expirations), oldest first, entries
  * idle for more than idle, and entries idle for more than quiet (<= idle)
@@ -103,13 +134,13 @@ void ktab_expire(struct ktab *t, int64_t now, int64_t idle, int64_t quiet);
  * ktab_expire, then the entry for k, marked most recently used at time
  * now; a new one when k is not there, for which the least recently used
  * entry is evicted first when the table is full (KTAB_EVICTED, counted in
- * evictions).  k is hashed once.  *created: 1 for a new entry (payload
+ * evictions).  h: ktab_hash(k).  *created: 1 for a new entry (payload
  * zeroed, *prev = now), else 0 and *prev is the entry's time of last use
  * before this one.  NULL when out of memory.  A pointer to an entry stays
  * valid until the entry is released.
  */
-struct ktab_ent *ktab_get(struct ktab *t, const struct ktab_key *k, int64_t now, int64_t idle,
-    int64_t quiet, int64_t *prev, int *created);
+struct ktab_ent *ktab_get(struct ktab *t, const struct ktab_key *k, uint64_t h, int64_t now,
+    int64_t idle, int64_t quiet, int64_t *prev, int *created);
 /* The least recently used entry, and the next more recent one; NULL at
  * the end. */
 struct ktab_ent *ktab_oldest(const struct ktab *t);

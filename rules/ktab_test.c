@@ -1,12 +1,13 @@
 /*
  * ktab_test.c - Criterion tests for ktab.c, through the calls the rule
- * engine makes (ktab_get, ktab_expire then ktab_find, ktab_oldest and
- * ktab_newer, ktab_swap, ktab_bytes, ktab_destroy): look-ups, what
- * ktab_get reports (created, prev, a zeroed payload), LRU order, eviction
- * and expiry with their release reasons, early expiry of empty entries and
- * where it stops, record reuse, tombstones and rebuilds of the index,
- * growth past one chunk and the first buckets, and memory that follows
- * the entries held.
+ * engine makes (ktab_hash, ktab_prefetch, ktab_get, ktab_expire then
+ * ktab_find, ktab_oldest and ktab_newer, ktab_swap, ktab_bytes,
+ * ktab_destroy): the hash, look-ups (also with a hash taken before the
+ * index grew or was rebuilt), what ktab_get reports (created, prev, a
+ * zeroed payload), LRU order, eviction and expiry with their release
+ * reasons, early expiry of empty entries and where it stops, record
+ * reuse, tombstones and rebuilds of the index, growth past one chunk and
+ * the first buckets, and memory that follows the entries held.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -60,7 +61,8 @@ put(struct ktab *t, uint32_t i, int64_t now)
 	struct ktab_key k = key(i);
 	int64_t prev = -1;
 	int created = -1;
-	struct ent *e = (struct ent *)ktab_get(t, &k, now, FOREVER, FOREVER, &prev, &created);
+	struct ent *e = (struct ent *)ktab_get(t, &k, ktab_hash(&k), now, FOREVER, FOREVER, &prev,
+	    &created);
 	cr_assert_not_null(e);
 	cr_assert_eq(created, 1, "key %u is new", i);
 	cr_assert_eq(prev, now, "a new entry's prev is now");
@@ -78,7 +80,8 @@ hit(struct ktab *t, uint32_t i, int64_t now, int64_t want_prev)
 	struct ktab_key k = key(i);
 	int64_t prev = -1;
 	int created = -1;
-	struct ent *e = (struct ent *)ktab_get(t, &k, now, FOREVER, FOREVER, &prev, &created);
+	struct ent *e = (struct ent *)ktab_get(t, &k, ktab_hash(&k), now, FOREVER, FOREVER, &prev,
+	    &created);
 	cr_assert_not_null(e);
 	cr_assert_eq(created, 0, "key %u is there", i);
 	cr_assert_eq(prev, want_prev, "key %u: prev %lld", i, (long long)prev);
@@ -91,7 +94,7 @@ static struct ent *
 get(struct ktab *t, uint32_t i)
 {
 	struct ktab_key k = key(i);
-	return (struct ent *)ktab_find(t, &k);
+	return (struct ent *)ktab_find(t, &k, ktab_hash(&k));
 }
 
 /* The keys' v from oldest to newest into order (at most max); their
@@ -107,6 +110,38 @@ lru_order(const struct ktab *t, uint64_t *order, int max)
 	return n;
 }
 
+/* Every bit of a key reaches its hash, and moves both the bucket bits
+ * (the low ones) and the tag (the top byte) as a random change would:
+ * a hash that ignored a byte would put all keys that differ only there
+ * in one probe run.  The seed is random, so the bounds are loose: about
+ * one change in 256 keeps the tag, one in 65536 the low 16 bits. */
+Test(ktab, hash_covers_every_key_bit)
+{
+	struct ktab t;
+	cr_assert_eq(ktab_init(&t, 1, sizeof(struct ent), rel, NULL, NULL), 0); /* the seed */
+	int flips = 0, same_low = 0, same_tag = 0;
+	for (uint32_t i = 0; i < 64; i++) {
+		struct ktab_key k = key(i);
+		uint64_t h = ktab_hash(&k);
+		cr_assert_eq(ktab_hash(&k), h, "the same key, the same hash");
+		for (size_t b = 0; b < sizeof(k); b++) {
+			for (int bit = 0; bit < 8; bit++, flips++) {
+				struct ktab_key d = k;
+				((unsigned char *)&d)[b] ^= (unsigned char)(1u << bit);
+				uint64_t x = ktab_hash(&d) ^ h;
+				/* mix64 is a bijection: a changed key always
+				 * changes the hash */
+				cr_assert_neq(x, 0, "key %u byte %zu bit %d", i, b, bit);
+				same_low += (x & 0xffff) == 0;
+				same_tag += (x >> 56) == 0;
+			}
+		}
+	}
+	cr_expect_lt(same_low, flips / 100, "%d of %d", same_low, flips);
+	cr_expect_lt(same_tag, flips / 50, "%d of %d", same_tag, flips);
+	ktab_destroy(&t);
+}
+
 Test(ktab, get_find_evict_lru)
 {
 	struct ktab t;
@@ -120,16 +155,25 @@ Test(ktab, get_find_evict_lru)
 	/* Keys that differ from a present one in a single field only. */
 	struct ktab_key k1 = key(1);
 	k1.tag = 1;
-	cr_expect_null(ktab_find(&t, &k1), "the tag counts");
+	cr_expect_null(ktab_find(&t, &k1, ktab_hash(&k1)), "the tag counts");
 	k1 = key(1);
 	k1.kind ^= 1;
-	cr_expect_null(ktab_find(&t, &k1), "the kind counts");
+	cr_expect_null(ktab_find(&t, &k1, ktab_hash(&k1)), "the kind counts");
 	k1 = key(1);
 	k1.ver ^= 1;
-	cr_expect_null(ktab_find(&t, &k1), "the version counts");
+	cr_expect_null(ktab_find(&t, &k1, ktab_hash(&k1)), "the version counts");
 	k1 = key(1);
 	k1.id[15] ^= 1;
-	cr_expect_null(ktab_find(&t, &k1), "the last id byte counts");
+	cr_expect_null(ktab_find(&t, &k1, ktab_hash(&k1)), "the last id byte counts");
+	/* The same keys looked up with key 1's hash (its probe and tag):
+	 * the record's key is compared whole. */
+	struct ktab_key k = key(1);
+	uint64_t h1 = ktab_hash(&k);
+	for (size_t b = 0; b < sizeof(k); b++) {
+		k = key(1);
+		((unsigned char *)&k)[b] ^= 0x80;
+		cr_expect_null(ktab_find(&t, &k, h1), "byte %zu counts", b);
+	}
 	cr_expect_eq(l.released[KTAB_EVICTED], 0, "a find releases nothing");
 	/* A hit makes 1 the newest: 2 is now the oldest. */
 	struct ent *e1 = hit(&t, 1, 40, 10);
@@ -179,7 +223,7 @@ Test(ktab, single_entry_time)
 	cr_assert_eq(ktab_init(&t, 1, sizeof(struct ent), rel, NULL, &l), 0);
 	put(&t, 1, 100);
 	for (int64_t now = 150; now <= 1000; now += 50) {
-		cr_assert_not_null(ktab_get(&t, &k, now, 60, 60, &prev, &created));
+		cr_assert_not_null(ktab_get(&t, &k, ktab_hash(&k), now, 60, 60, &prev, &created));
 		cr_assert_eq(created, 0, "at %lld", (long long)now);
 		cr_assert_eq(prev, now - 50);
 	}
@@ -206,13 +250,15 @@ Test(ktab, expire_on_get_and_find, .timeout = 10)
 	int64_t prev = 0;
 	int created = -1;
 	struct ktab_key k1 = key(1), k2 = key(2);
-	struct ent *e1 = (struct ent *)ktab_get(&t, &k1, 1900, 1000, 1000, &prev, &created);
+	struct ent *e1 =
+	    (struct ent *)ktab_get(&t, &k1, ktab_hash(&k1), 1900, 1000, 1000, &prev, &created);
 	cr_expect_eq(get(&t, 1), e1);
 	cr_expect_eq(created, 0);
 	cr_expect_eq(prev, 1000);
 	/* At 2850 with idle 1000: 2 (last 1800) is idle too long and goes
 	 * before the look-up, which then makes a new entry; 1 (1900) stays. */
-	struct ent *e2 = (struct ent *)ktab_get(&t, &k2, 2850, 1000, 1000, &prev, &created);
+	struct ent *e2 =
+	    (struct ent *)ktab_get(&t, &k2, ktab_hash(&k2), 2850, 1000, 1000, &prev, &created);
 	cr_expect_eq(l.released[KTAB_EXPIRED], 1);
 	cr_expect_eq(l.last_v, 2u);
 	cr_expect_eq(t.expirations, 1u);
@@ -289,7 +335,7 @@ Test(ktab, quiet_expiry_of_empty_entries)
 	struct ktab_key k8 = key(8);
 	int64_t prev;
 	int created;
-	cr_expect_not_null(ktab_get(&t, &k8, 1301, 1000, 600, &prev, &created));
+	cr_expect_not_null(ktab_get(&t, &k8, ktab_hash(&k8), 1301, 1000, 600, &prev, &created));
 	cr_expect_eq(created, 0);
 	cr_expect_eq(prev, 900);
 	cr_expect_null(get(&t, 5));
@@ -501,11 +547,23 @@ random_run(uint32_t cap, unsigned seed, int ops, struct reach *r)
 	memset(r, 0, sizeof(*r));
 	srand(seed);
 	int64_t now = 0;
+	uint32_t kn = 0;
+	uint64_t h = 0;
 	for (int op = 0; op < ops; op++) {
 		now += rand() % 4 == 0 ? rand() % 50 : 0; /* ties are common */
 		int64_t idle = 200 + rand() % 400, quiet = idle - rand() % 150;
-		uint32_t kn = (uint32_t)rand() % MODEL_KEYS;
+		/* As the engine: a key hashed once, at times before other
+		 * operations that grow or rebuild the index (the last op's
+		 * key and hash again), and its index line often fetched
+		 * ahead, which changes nothing. */
+		if (op == 0 || rand() % 4 != 0) {
+			kn = (uint32_t)rand() % MODEL_KEYS;
+			struct ktab_key kh = key(kn);
+			h = ktab_hash(&kh);
+		}
 		struct ktab_key k = key(kn);
+		if (rand() % 2)
+			ktab_prefetch(&t, h);
 		int i, c = rand() % 16;
 		uint32_t tombs_before = t.tombs;
 		got.n = want.n = 0;
@@ -515,7 +573,8 @@ random_run(uint32_t cap, unsigned seed, int ops, struct reach *r)
 				quiet = idle;
 			int64_t prev = -1;
 			int created = -1;
-			struct ent *e = (struct ent *)ktab_get(&t, &k, now, idle, quiet, &prev, &created);
+			struct ent *e =
+			    (struct ent *)ktab_get(&t, &k, h, now, idle, quiet, &prev, &created);
 			model_expire(&m, now, idle, quiet, &want);
 			i = model_find(&m, kn);
 			cr_assert_not_null(e);
@@ -545,7 +604,7 @@ random_run(uint32_t cap, unsigned seed, int ops, struct reach *r)
 			/* the engine's look-up without use */
 			ktab_expire(&t, now, idle, quiet);
 			model_expire(&m, now, idle, quiet, &want);
-			struct ent *e = (struct ent *)ktab_find(&t, &k);
+			struct ent *e = (struct ent *)ktab_find(&t, &k, h);
 			i = model_find(&m, kn);
 			cr_assert_eq(e != NULL, i >= 0, "op %d: find", op);
 			cr_assert(e == NULL || (e->v == kn && e->n.id == m.id[kn]), "op %d", op);
@@ -573,7 +632,7 @@ random_run(uint32_t cap, unsigned seed, int ops, struct reach *r)
 			cr_assert_eq(j, m.n);
 			for (uint32_t q = 0; q < MODEL_KEYS; q++) {
 				struct ktab_key kq = key(q);
-				struct ent *e = (struct ent *)ktab_find(&t, &kq);
+				struct ent *e = (struct ent *)ktab_find(&t, &kq, ktab_hash(&kq));
 				cr_assert_eq(e != NULL, model_find(&m, q) >= 0, "op %d: key %u", op, q);
 				cr_assert(e == NULL || e->v == q);
 			}

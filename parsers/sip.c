@@ -1162,10 +1162,13 @@ parse_msg(const char *buf, size_t len, struct sip_msg *msg,
 		const char *c = id != SIP_H_OTHER ? p + hdr_tab[id].len :
 		    scan_byte_to(p, lf, ':');
 		/* A logical line runs to an LF not followed by SP/HTAB
-		 * (section 7.3.1 folding); deciding needs the byte after it. */
-		if (lf[-1] != '\r')
+		 * (section 7.3.1 folding); deciding needs the byte after it.
+		 * The line end is read once: the anomaly store between two
+		 * reads of lf[-1] would make the compiler load it again. */
+		const char *le = lf[-1] == '\r' ? lf - 1 : lf;
+		if (le == lf)
 			msg->anomalies |= A(BARE_LF);
-		if (end - lf < 2)
+		if (lf + 1 == end) /* lf < end */
 			goto incomplete;
 		if (is_wsp(lf[1])) {
 			/* Folded lines are rare: the loop is entered for them
@@ -1180,8 +1183,8 @@ parse_msg(const char *buf, size_t len, struct sip_msg *msg,
 				if (end - lf < 2)
 					goto incomplete;
 			} while (is_wsp(lf[1]));
+			le = lf[-1] == '\r' ? lf - 1 : lf;
 		}
-		const char *le = lf[-1] == '\r' ? lf - 1 : lf;
 		p = lf + 1;
 
 		/*
@@ -1313,15 +1316,30 @@ parse_avx2(const char *buf, size_t len, struct sip_msg *msg,
 #endif
 
 int
+sip_parse_form(int avx2, const char *buf, size_t len, struct sip_msg *msg,
+    struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
+    unsigned flags)
+{
+#ifdef SCAN_LF_AVX2
+	if (avx2)
+		return parse_avx2(buf, len, msg, hdrs, num_hdrs, lim, flags);
+#else
+	(void)avx2;
+#endif
+	return parse_plain(buf, len, msg, hdrs, num_hdrs, lim, flags);
+}
+
+int
 sip_parse(const char *buf, size_t len, struct sip_msg *msg,
     struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
     unsigned flags)
 {
 #ifdef SCAN_LF_AVX2
-	if (scan_have_avx2())
-		return parse_avx2(buf, len, msg, hdrs, num_hdrs, lim, flags);
+	const int avx2 = scan_have_avx2();
+#else
+	const int avx2 = 0;
 #endif
-	return parse_plain(buf, len, msg, hdrs, num_hdrs, lim, flags);
+	return sip_parse_form(avx2, buf, len, msg, hdrs, num_hdrs, lim, flags);
 }
 
 int
@@ -1333,6 +1351,13 @@ sip_sniff(const char *buf, size_t len)
 	const char *e = buf + (len < SIP_SNIFF_WINDOW ? len : SIP_SNIFF_WINDOW);
 	while (p < e && (*p == '\r' || *p == '\n'))
 		p++;
+	/* The usual Status-Line, "SIP/2.0" SP 3DIGIT and a byte that is not
+	 * a digit (or the line end), is settled before the line end is
+	 * looked for: none of its first 11 bytes can be CR or LF, so the
+	 * tests below would pass the same way. */
+	if (e - p >= 12 && sip20_word(p, e) && is_dig(p[8]) && is_dig(p[9]) &&
+	    is_dig(p[10]))
+		return !is_dig(p[11]);
 	const char *le = scan_any2(p, e, '\r', '\n');
 	/* Status-Line: "SIP/" version SP 3DIGIT (section 7.2). */
 	int v20 = sip20_word(p, le);
@@ -1353,7 +1378,9 @@ sip_sniff(const char *buf, size_t len)
 	    (!starts_sip(vs, ve) || !is_proto_ver(vs, ve))))
 		return 0;
 	/* Two words before it when the first (the method: scanning it is
-	 * shorter than scanning back over the Request-URI) ends before ue. */
+	 * shorter than scanning back over the Request-URI) ends before ue.
+	 * SP and HTAB are C_WSP: to_wsp() as one 16-byte compare where the
+	 * line is that long. */
 	const char *ue = rtrim_wsp(p, vs);
-	return to_wsp(skip_wsp(p, ue), ue) < ue;
+	return scan_any2(skip_wsp(p, ue), ue, ' ', '\t') < ue;
 }

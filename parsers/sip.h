@@ -175,6 +175,17 @@ struct sip_msg {
 #define SIP_HDR_GUESS_BITS 6
 extern const uint8_t sip_hdr_guess[1u << SIP_HDR_GUESS_BITS][2];
 
+/*
+ * Private to sip.c and its tests: sip_parse() in one of its two forms,
+ * the one whose line-end walk loads 32 bytes at a time (avx2 nonzero,
+ * only where scan_have_avx2() says the CPU has AVX2) or the plain one.
+ * sip_parse() is this with the form the CPU allows, so that the tests
+ * can run each form through what production calls.
+ */
+int sip_parse_form(int avx2, const char *buf, size_t len, struct sip_msg *msg,
+    struct sip_header *hdrs, size_t num_hdrs, const struct sip_limits *lim,
+    unsigned flags);
+
 /* Flags for sip_parse(). */
 #define SIP_PARSE_STREAM 0x1 /* TCP: body length from Content-Length */
 

@@ -4,9 +4,10 @@
  *
  * Inputs: the RFC 3261 section 24 examples, the RFC 4475 torture messages,
  * every prefix of every valid message, every split of a pipelined stream,
- * one case per message-level anomaly, and non-SIP traffic.  Every input is
- * placed against a guard page (tests/guard.h), so a read past the end of
- * the input crashes the test.
+ * one case per message-level anomaly, non-SIP traffic, and the fuzz
+ * corpora through both forms of the parser (sip_parse_form()).  Every
+ * input is placed against a guard page (tests/guard.h), so a read past the
+ * end of the input crashes the test.
  *
  * The RFC 3261 section 24.2 messages do not show their SDP ("Alice's SDP
  * not shown"): ALICE_SDP and BOB_SDP are bodies of exactly the lengths the
@@ -17,6 +18,7 @@
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -2227,6 +2229,29 @@ static const struct sniff_case sniff_cases[] = {
 	{ "INVITE sip:a@b\r\nSIP/2.0 200 OK\r\n", 0, "only the first line counts" },
 	{ "", 0, "empty" },
 	{ "\r\n", 0, "CRLF" },
+	/* The usual status line is settled before the line end is found;
+	 * the others take the general test. */
+	{ "SIP/2.0 200OK\r\n", 1, "code then a letter" },
+	{ "SIP/2.0\t404 Not Found\r\n", 1, "HTAB before the code" },
+	{ "sip/2.0 200 OK\r\n", 1, "lower-case version" },
+	{ "SIP/2.0 200\n", 1, "code then a bare LF" },
+	{ "SIP/2.0  200 OK\r\n", 1, "two SP before the code" },
+	{ "SIP/2.0 20\r\n0 OK\r\n", 0, "code cut by the line end" },
+	{ "SIP/2.0 2\n00 OK\r\n", 0, "code cut by a bare LF" },
+	{ "SIP/2.0 20x OK\r\n", 0, "letter in the code" },
+	/* Two words before the version: SP or HTAB after the method, on
+	 * lines shorter and longer than 16 bytes. */
+	{ "A b SIP/2.0\r\n", 1, "short request line" },
+	{ "INVITE\tsip:alice@atlanta.example.com SIP/2.0\r\n", 1,
+	    "HTAB after the method" },
+	{ "ABCDEFGHIJKLMNOPQRSTUVWXYZ sip:a SIP/2.0\r\n", 1,
+	    "26-byte method" },
+	{ "  INVITE sip:alice@atlanta.example.com SIP/2.0\r\n", 1,
+	    "SP before the method" },
+	{ "sip:alice@atlanta.example.com.invalid SIP/2.0\r\n", 0,
+	    "one long word before the version" },
+	{ "sip:alice@atlanta.example.com.invalid \t SIP/2.0\r\n", 0,
+	    "one long word and WSP before the version" },
 };
 
 Test(sip_sniff, table)
@@ -2712,4 +2737,184 @@ Test(sip_parse, cseq_for_summary)
 			    "%zu", i);
 		}
 	}
+}
+
+/* ------------------------------------------------ the two parser forms */
+
+/*
+ * sip_parse() is compiled twice (sip.c): a form whose line-end walk loads
+ * 32 bytes at a time, run where the CPU has AVX2, and a plain one.  Every
+ * other test here runs the form this machine picks; these run both on the
+ * fuzz corpora (every file, every truncation of it and a few mutations),
+ * in datagram and stream mode and with room for fewer headers than a
+ * message has, and want the same result field by field.
+ */
+
+static struct sip_header form_hdrs[2][SIP_MAX_HEADERS];
+
+/* Field by field (padding differs): the first difference's name, or NULL. */
+static const char *
+msg_differs(const struct sip_msg *a, const struct sip_msg *b)
+{
+#define F(x) if (a->x != b->x) return #x
+#define S(x) if (a->x.p != b->x.p || a->x.len != b->x.len) return #x
+	F(is_request); F(method); S(method_tok); S(ruri); S(version);
+	F(status); S(reason); S(start_line); F(num_headers);
+	for (int i = 0; i < SIP_H__COUNT; i++) {
+		F(first[i]);
+		F(count[i]);
+	}
+	F(cseq_ok); F(cseq); S(cseq_method); S(body); F(content_length);
+	F(has_content_length); S(raw); F(skipped); F(anomalies);
+	for (size_t i = 0; i < a->num_headers; i++) {
+		F(headers[i].id);
+		S(headers[i].name);
+		S(headers[i].value);
+	}
+	return NULL;
+#undef F
+#undef S
+}
+
+/* Both forms on in[0..len), guarded, message after message in stream
+ * mode as the TCP framer calls the parser; 0 when they differ.  A failed
+ * parse's partial message is not compared: callers do not read it. */
+static int
+forms_agree(int wide, const char *in, size_t len, unsigned flags,
+    size_t cap, const char *what)
+{
+	const char *g = guard_put(in, len);
+	size_t off = 0;
+
+	for (int k = 0; k < 64 && off <= len; k++) {
+		struct sip_msg m[2];
+		int r[2];
+		for (int f = 0; f < 2; f++) {
+			memset(&m[f], f ? 0x5a : 0xa5, sizeof(m[f]));
+			r[f] = sip_parse_form(f ? wide : 0, g + off, len - off,
+			    &m[f], form_hdrs[f], cap, NULL, flags);
+		}
+		const char *field = r[0] != r[1] ? "return value" : NULL;
+		if (field == NULL && r[0] > 0 &&
+		    (m[0].headers != form_hdrs[0] || m[1].headers != form_hdrs[1]))
+			field = "headers";
+		if (field == NULL && r[0] > 0)
+			field = msg_differs(&m[0], &m[1]);
+		if (field != NULL) {
+			cr_log_error("%s, %zu bytes at %zu, flags %u, room for %zu "
+			    "headers: %s differs (returns %d plain, %d other form)",
+			    what, len - off, off, flags, cap, field, r[0], r[1]);
+			return 0;
+		}
+		if (!(flags & STREAM) || r[0] <= 0)
+			break;
+		off += (size_t)r[0];
+	}
+	return 1;
+}
+
+/* Both modes, and room for fewer headers than a message has, on
+ * in[0..len); 0 when the forms differ. */
+static int
+forms_agree_modes(int wide, const char *in, size_t len, const char *what)
+{
+	return forms_agree(wide, in, len, DGRAM, SIP_MAX_HEADERS, what) &&
+	    forms_agree(wide, in, len, STREAM, SIP_MAX_HEADERS, what) &&
+	    forms_agree(wide, in, len, DGRAM, 4, what);
+}
+
+/* Every file of dir: whole, cut at every length, and mutated (bytes
+ * flipped, line ends and delimiters put in, bytes taken out).  Returns
+ * the files read. */
+static size_t
+forms_agree_dir(int wide, const char *dir)
+{
+	static const char put[] = "\r\n \t:,;<>\"\\";
+	static char in[1 << 16], mut[(1 << 16) + 4];
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
+	size_t files = 0;
+	DIR *d = opendir(dir);
+
+	cr_assert_not_null(d, "%s", dir);
+	for (struct dirent *e; (e = readdir(d)) != NULL; ) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		cr_assert_not_null(f, "%s", path);
+		size_t n = fread(in, 1, sizeof(in), f);
+		fclose(f);
+		files++;
+		for (size_t l = 0; l <= n; l++)
+			if (!forms_agree_modes(wide, in, l, path))
+				cr_assert_fail("%s cut to %zu bytes", path, l);
+		for (int i = 0; i < 8; i++) {
+			size_t m = n;
+			memcpy(mut, in, n);
+			for (int j = 0; j < 3; j++) {
+				rng ^= rng << 13;
+				rng ^= rng >> 7;
+				rng ^= rng << 17;
+				size_t at = (size_t)(rng >> 16) % (m + 1);
+				if (j == 1 && m < sizeof(mut)) {
+					memmove(mut + at + 1, mut + at, m - at);
+					mut[at] = put[(rng >> 8) % (sizeof(put) - 1)];
+					m++;
+				} else if (j == 2 && at < m) {
+					memmove(mut + at, mut + at + 1, m - at - 1);
+					m--;
+				} else if (at < m) {
+					mut[at] ^= (char)(1u << (rng & 7));
+				}
+			}
+			if (!forms_agree_modes(wide, mut, m, path))
+				cr_assert_fail("%s, mutation %d", path, i);
+		}
+	}
+	closedir(d);
+	return files;
+}
+
+/* The form sip_parse() takes here besides the plain one: 0 (and said so)
+ * when the CPU has no AVX2, which leaves one form to compare with itself. */
+static int
+other_form(void)
+{
+#ifdef SCAN_LF_AVX2
+	if (scan_have_avx2())
+		return 1;
+	cr_log_info("no AVX2 on this CPU: sip_parse() has one form here, "
+	    "compared with itself");
+#else
+	cr_log_info("built without AVX2 support: sip_parse() has one form, "
+	    "compared with itself");
+#endif
+	return 0;
+}
+
+Test(sip_forms, fuzz_sip_corpus_alike, .timeout = 120)
+{
+	cr_expect_gt(forms_agree_dir(other_form(), "tests/fuzz/corpus/fuzz_sip"),
+	    100);
+}
+
+Test(sip_forms, fuzz_stream_corpus_alike, .timeout = 120)
+{
+	cr_expect_gt(forms_agree_dir(other_form(),
+	    "tests/fuzz/corpus/fuzz_stream"), 100);
+}
+
+/* The compare itself: a message the forms cannot differ on agrees, and a
+ * difference in one header entry is one msg_differs() reports. */
+Test(sip_forms, compare_sees_a_header_entry)
+{
+	struct sip_msg a, b;
+	cr_assert_gt(sip_parse_form(0, f1_invite, sizeof(f1_invite) - 1, &a,
+	    form_hdrs[0], SIP_MAX_HEADERS, NULL, DGRAM), 0);
+	cr_assert_gt(sip_parse_form(0, f1_invite, sizeof(f1_invite) - 1, &b,
+	    form_hdrs[1], SIP_MAX_HEADERS, NULL, DGRAM), 0);
+	cr_expect_null(msg_differs(&a, &b));
+	form_hdrs[1][a.num_headers - 1].value.len++;
+	cr_expect_str_eq(msg_differs(&a, &b), "headers[i].value");
 }

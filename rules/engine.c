@@ -471,6 +471,10 @@ struct rtab {
 	enum kx kx;
 	struct ktext **tx;     /* chained by entry address */
 	uint32_t ntx, ctx;     /* buckets (a power of two or 0), texts */
+	int64_t crossed;       /* KX_WIN_CROSSED: the latest of its entries'
+	                          crossed (INT64_MIN: none yet), so that
+	                          auth-breach can tell that none is recent
+	                          without looking any up */
 	struct rule_engine *e;
 };
 
@@ -529,6 +533,7 @@ struct rule_engine {
 	uint32_t active;       /* bit id: on(e, id) (set_active) */
 	struct pattern *scan_any; /* prefilter: all scanner patterns as one */
 	struct litscan *scan_lit; /* cheaper one, when all are literals */
+	struct pattern *du_any;   /* prefilter: the deny patterns as one */
 	char msg[MSG_MAX];
 };
 
@@ -925,6 +930,7 @@ rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
 	rt->c = c;
 	rt->dcap = dcap;
 	rt->kx = kx;
+	rt->crossed = INT64_MIN;
 	rt->idle = max64(c->window_ms, c->suppress_ms);
 	/* Only a window or distinct users can empty before the suppression
 	 * window ends: every event of a rule without them alerts or is held
@@ -1274,8 +1280,10 @@ src_key(struct ctx *x)
 	return &x->src_k;
 }
 
-/* The peer pair's key, tag 0 or 1. */
-static inline const struct rkey *
+/* The peer pair's key, tag 0 or 1.  Always inline: every message asks
+ * for it twice (prefetch_keys, r_cleartext), and the compiler's own
+ * choice changes with the size of its callers. */
+static inline __attribute__((always_inline)) const struct rkey *
 pair_key(struct ctx *x, uint16_t tag)
 {
 	if (!(x->made & (KM_PAIR << tag))) {
@@ -1416,7 +1424,10 @@ r_disallowed_uri(struct ctx *x, struct rtab *rt)
 	struct rkey k;
 	struct kent *ke;
 	struct sb b;
-	int i = cfg->du_deny.n ? pattern_list_match(&cfg->du_deny, m->ruri.p, m->ruri.len) : -1;
+	int i = -1;
+	if (cfg->du_deny.n &&
+	    (x->e->du_any == NULL || pattern_try(x->e->du_any, m->ruri.p, m->ruri.len) != 0))
+		i = pattern_list_match(&cfg->du_deny, m->ruri.p, m->ruri.len);
 	if (i >= 0) {
 		sb_init(&b, k.txt, sizeof(k.txt));
 		sb_span(&b, m->ruri);
@@ -1898,6 +1909,7 @@ bf_count(struct ctx *x, struct rtab *rt, const struct rkey *k)
 	if (inwin <= c->threshold)
 		return;
 	kthr(ke)->crossed = x->e->now;
+	rt->crossed = x->e->now;
 	if (!c->enabled)
 		return;
 	uint64_t n = decide(x->e, rt, ke, k, inwin);
@@ -1938,11 +1950,18 @@ r_auth_failure(struct ctx *x)
 }
 
 
+/* A 2xx that auth-breach looks at: to a REGISTER or an INVITE. */
+static int
+breach_method(const struct sip_summary *s)
+{
+	return span_eq(s->cseq_method, "REGISTER") || span_eq(s->cseq_method, "INVITE");
+}
+
 static void
 r_auth_breach(struct ctx *x, struct rtab *rt)
 {
 	const struct sip_summary *s = x->s;
-	if (!span_eq(s->cseq_method, "REGISTER") && !span_eq(s->cseq_method, "INVITE"))
+	if (!breach_method(s))
 		return;
 	/* A retransmitted 2xx is the same login; a 2xx to a request seen
 	 * without credentials is no password accepted. */
@@ -1951,6 +1970,13 @@ r_auth_breach(struct ctx *x, struct rtab *rt)
 		return;
 	struct rtab *bt = &x->e->rt[R_AUTH_BRUTEFORCE];
 	int64_t since = x->e->cfg->r[R_AUTH_BREACH].window_ms;
+	/* The usual 2xx: no key of the brute-force table crossed its
+	 * threshold within the window, so neither of this response's can
+	 * have.  The table expires as the look-ups below would expire it. */
+	if (bt->crossed == INT64_MIN || x->e->now - bt->crossed > since) {
+		ktab_expire(&bt->t, x->e->now, bt->idle, bt->quiet);
+		return;
+	}
 	struct rkey k[2];
 	int nk = 0;
 	if (bf_user_key(x, &k[nk], t) == 0)
@@ -2333,6 +2359,11 @@ prefetch_keys(struct ctx *x)
 		/* auth-bruteforce finds the request answered */
 		if (e->txn_live && e->rt[R_AUTH_BRUTEFORCE].live && (k = txn_key(x)) != NULL)
 			ktab_prefetch(&e->txn, k->h);
+	} else if (m->status >= 200 && m->status < 300) {
+		/* as does auth-breach, for a login's 2xx */
+		if (e->txn_live && e->rt[R_AUTH_BRUTEFORCE].live && on(e, R_AUTH_BREACH) != NULL &&
+		    breach_method(x->s) && (k = txn_key(x)) != NULL)
+			ktab_prefetch(&e->txn, k->h);
 	}
 	if ((rt = on(e, R_CLEARTEXT_SIGNALLING)) != NULL)
 		ktab_prefetch(&rt->t, pair_key(x, cleartext_raised(x) != 0)->h);
@@ -2463,6 +2494,7 @@ rule_engine_free(struct rule_engine *e)
 	if (e->txn_live)
 		ktab_destroy(&e->txn);
 	pattern_free(e->scan_any);
+	pattern_free(e->du_any);
 	litscan_free(e->scan_lit);
 	free(e->crt);
 	free(e->cinfo);
@@ -2471,31 +2503,55 @@ rule_engine_free(struct rule_engine *e)
 	free(e);
 }
 
+/* 1 when pattern source src can join an alternation of patterns (with
+ * the same flags) and match there exactly the subjects it matches alone.
+ * Not: references to groups (back-references,
+ * conditions, calls), whose numbers the alternation would shift or whose
+ * names another pattern may share; (*VERB)s, as (*COMMIT) or (*PRUNE) in
+ * one alternative would stop the others from being tried at all; \Q
+ * left open, which would quote the parenthesis that closes it; (?x)
+ * comments, which would run past it. */
+static int
+joinable(const char *src)
+{
+	static const char *const bad[] = { "(?P=", "(?P>", "(?&", "(?(", "(?R", "(*" };
+	if (src == NULL || strchr(src, '#') != NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (strstr(src, bad[i]) != NULL)
+			return 0;
+	for (const char *q = strstr(src, "(?"); q != NULL; q = strstr(q + 2, "(?"))
+		if (q[2] >= '0' && q[2] <= '9')
+			return 0; /* (?1): a call by number */
+	for (const char *q = strchr(src, '\\'); q != NULL; q = strchr(q + 2, '\\')) {
+		if ((q[1] >= '1' && q[1] <= '9') || q[1] == 'g' || q[1] == 'k' || q[1] == 'Q')
+			return 0;
+		if (q[1] == '\0')
+			break;
+	}
+	return 1;
+}
+
 /*
- * Four headers times every scanner pattern is most of the engine's cost per
- * message.  One caseless alternation of all patterns is a superset (a
- * pattern's own flags only narrow it) and runs once per header; only on a
- * hit does the list run to name the pattern (and when the prefilter hit a
- * match limit).  NULL (no prefilter) for back-references, whose group
- * numbers an alternation would shift, or when the alternation does not
- * compile.
+ * A list's patterns as one alternation (with their flags: caseless
+ * matching is no superset of case-sensitive, as "[^a]" shows), which
+ * matches what one of them matches and costs about one match instead of
+ * one per pattern; only on a hit does the list run, to name the pattern
+ * (and when the alternation hit a match limit).  NULL (no prefilter)
+ * when a pattern is not joinable(), the flags differ, or the alternation
+ * does not compile.  For the scanner patterns (four headers of every
+ * request) and disallowed-uri's deny patterns (the Request-URI of every
+ * INVITE, MESSAGE, REFER and SUBSCRIBE).
  */
 static struct pattern *
-scanner_prefilter(const struct pattern_list *l)
+list_prefilter(const struct pattern_list *l)
 {
 	size_t len = 1;
+	unsigned flags = l->n ? pattern_flags(l->v[0]) : 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const char *src = pattern_source(l->v[i]);
-		/* Named back-references and (?x) comments would not survive
-		 * being joined. */
-		if (src == NULL || strstr(src, "(?P=") != NULL || strchr(src, '#') != NULL)
+		if (!joinable(src) || pattern_flags(l->v[i]) != flags)
 			return NULL;
-		for (const char *q = strchr(src, '\\'); q != NULL; q = strchr(q + 2, '\\')) {
-			if ((q[1] >= '1' && q[1] <= '9') || q[1] == 'g' || q[1] == 'k')
-				return NULL;
-			if (q[1] == '\0')
-				break;
-		}
 		len += strlen(src) + 6;
 	}
 	char *re = malloc(len), err[128];
@@ -2512,7 +2568,7 @@ scanner_prefilter(const struct pattern_list *l)
 		re[n++] = ')';
 	}
 	re[n] = '\0';
-	struct pattern *p = pattern_compile(re, PATTERN_CASELESS, err, sizeof(err));
+	struct pattern *p = pattern_compile(re, flags, err, sizeof(err));
 	free(re);
 	return p;
 }
@@ -2541,7 +2597,9 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 	for (size_t i = 0; i < cfg->n_domains; i++)
 		e->dom_len[i] = cfg->domains[i].name ? strlen(cfg->domains[i].name) : 0;
 	if (cfg->r[R_SCANNER].enabled && cfg->scanner.n > 1)
-		e->scan_any = scanner_prefilter(&cfg->scanner);
+		e->scan_any = list_prefilter(&cfg->scanner);
+	if (cfg->r[R_DISALLOWED_URI].enabled && cfg->du_deny.n > 1)
+		e->du_any = list_prefilter(&cfg->du_deny);
 	if (cfg->r[R_SCANNER].enabled)
 		e->scan_lit = litscan_new(&cfg->scanner);
 
@@ -2720,8 +2778,8 @@ rtab_swap_entries(struct rtab *a, struct rtab *b)
 	ktab_swap(&a->t, &b->t);
 	a->t.ud = a;
 	b->t.ud = b;
-	a->tx = b->tx, a->ntx = b->ntx, a->ctx = b->ctx;
-	b->tx = t.tx, b->ntx = t.ntx, b->ctx = t.ctx;
+	a->tx = b->tx, a->ntx = b->ntx, a->ctx = b->ctx, a->crossed = b->crossed;
+	b->tx = t.tx, b->ntx = t.ntx, b->ctx = t.ctx, b->crossed = t.crossed;
 }
 
 /* Exchanges two rule tables, each staying with its engine. */
@@ -2734,10 +2792,10 @@ rtab_swap(struct rtab *a, struct rtab *b)
 	b->t.ud = b;
 	a->live = tb.live, a->rule_id = tb.rule_id, a->name = tb.name;
 	a->c = tb.c, a->idle = tb.idle, a->quiet = tb.quiet, a->dcap = tb.dcap, a->kx = tb.kx;
-	a->tx = tb.tx, a->ntx = tb.ntx, a->ctx = tb.ctx;
+	a->tx = tb.tx, a->ntx = tb.ntx, a->ctx = tb.ctx, a->crossed = tb.crossed;
 	b->live = ta.live, b->rule_id = ta.rule_id, b->name = ta.name;
 	b->c = ta.c, b->idle = ta.idle, b->quiet = ta.quiet, b->dcap = ta.dcap, b->kx = ta.kx;
-	b->tx = ta.tx, b->ntx = ta.ntx, b->ctx = ta.ctx;
+	b->tx = ta.tx, b->ntx = ta.ntx, b->ctx = ta.ctx, b->crossed = ta.crossed;
 }
 
 static void
@@ -2844,6 +2902,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 	SWAP(cinfo);
 	SWAP(dom_len);
 	SWAP(scan_any);
+	SWAP(du_any);
 	SWAP(scan_lit);
 	SWAP(us_live);
 	SWAP(du_live);

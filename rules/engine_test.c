@@ -597,6 +597,72 @@ Test(engine, disallowed_uri_deny)
 	    "INVITE to sip:0044207946@x from 10.0.0.1 matches deny pattern '^sips?:(\\+|00|011)'");
 }
 
+/*
+ * Several deny patterns are first tried as one alternation: the same URIs
+ * must alert, naming the first pattern that matches, whether the
+ * alternation is built or (a pattern that cannot join one: (*COMMIT) in
+ * the first would stop the second from being tried) is not.  The
+ * alternation keeps the patterns' case-sensitivity: caselessly, "[^a]"
+ * would not match 'A'.
+ */
+Test(engine, disallowed_uri_deny_lists)
+{
+	static const char *const lists[][3] = {
+		{ "^sips?:00", "^tel:\\+?1?900|;user=phone", "@10\\.1\\." },
+		{ "^sips?:0(*COMMIT)0", "^sips?:0", "@10\\.1\\." },
+		{ "@x[^a]y", "^tel:", "^sips:" },
+	};
+	static const struct {
+		const char *ruri;
+		int pat; /* the pattern named, -1 no alert */
+	} t[3][6] = {
+		{
+			{ "sip:0044@x", 0 },
+			{ "tel:1900555", 1 },
+			{ "sip:5@x;user=phone", 1 },
+			{ "sip:5@10.1.2.3", 2 },
+			{ "SIP:0044@x", -1 },
+			{ "sip:5@x", -1 },
+		},
+		{
+			{ "sip:0044@x", 0 },
+			{ "sip:0144@x", 1 },
+			{ "sips:01@10.1.0.1", 1 },
+			{ "sip:1@10.1.0.1", 2 },
+			{ "SIP:0144@x", -1 },
+			{ "sip:5@x", -1 },
+		},
+		{
+			{ "sip:1@xAy", 0 },
+			{ "sip:1@xay", -1 },
+			{ "tel:12", 1 },
+			{ "sips:1@xay", 2 },
+			{ "TEL:12", -1 },
+			{ "sip:1@xy", -1 },
+		},
+	};
+	for (size_t l = 0; l < N(lists); l++) {
+		for (size_t i = 0; i < N(lists[l]); i++)
+			add(&cfg.du_deny, lists[l][i]);
+		rule_on(R_DISALLOWED_URI, 0, 0, 60000);
+		start();
+		for (size_t i = 0; i < N(t[l]); i++) {
+			char want[160];
+			int before = ngot;
+			feed(1000, A, B, (struct m){ .method = "INVITE", .ruri = t[l][i].ruri });
+			cr_assert_eq(ngot - before, t[l][i].pat >= 0, "list %zu: %s", l, t[l][i].ruri);
+			if (t[l][i].pat < 0)
+				continue;
+			EXPECT_ALERT(before, "disallowed-uri", 1, t[l][i].ruri);
+			snprintf(want, sizeof(want), "matches deny pattern '%s'", lists[l][t[l][i].pat]);
+			cr_expect(strstr(got[before].msg, want) != NULL, "%s", got[before].msg);
+		}
+		rule_engine_free(eng);
+		eng = NULL;
+		pattern_list_free(&cfg.du_deny);
+	}
+}
+
 Test(engine, disallowed_uri_users)
 {
 	users[0].user = (char *)(uintptr_t)"1001";
@@ -912,6 +978,33 @@ Test(engine, bruteforce_crossing_outlives_its_window)
 	attempt(9000, A, "REGISTER", "sip:100@x", "100", "g", 6, 200, NULL);
 	cr_assert_eq(ngot, 3);
 	EXPECT_ALERT(2, "auth-breach", 1, "user 100@x");
+}
+
+/* auth-breach skips its look-ups while no brute-force key has crossed
+ * within its window; a reload that keeps auth-bruteforce's table keeps
+ * that table's crossings, and one that replaces it drops them. */
+Test(engine, auth_breach_across_reload)
+{
+	static struct rule_config same, other;
+	char err[256];
+	rule_on(R_AUTH_BRUTEFORCE, 3, 10000, 60000);
+	rule_on(R_AUTH_BREACH, 0, 30000, 1000);
+	start();
+	for (uint32_t i = 1; i <= 4; i++)
+		attempt(1000 + i, A, "REGISTER", "sip:100@x", "100", "g", i, 401, CHAL);
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(0, "auth-bruteforce", 4, "src 10.0.0.1");
+	EXPECT_ALERT(1, "auth-bruteforce", 4, "user 100@x");
+	same = cfg;
+	cr_assert_eq(rule_engine_reload(eng, &same, err, sizeof(err)), 0, "%s", err);
+	attempt(3000, A, "REGISTER", "sip:100@x", "100", "g", 6, 200, NULL);
+	cr_assert_eq(ngot, 3);
+	EXPECT_ALERT(2, "auth-breach", 1, "user 100@x");
+	other = cfg;
+	other.r[R_AUTH_BRUTEFORCE].threshold = 5;
+	cr_assert_eq(rule_engine_reload(eng, &other, err, sizeof(err)), 0, "%s", err);
+	attempt(4000, A, "REGISTER", "sip:200@x", "200", "h", 7, 200, NULL);
+	cr_expect_eq(ngot, 3, "the replaced table's crossings are gone");
 }
 
 /*
@@ -1322,6 +1415,21 @@ Test(engine, hostile_header_pattern_limit)
 	feed(1000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = extra });
 	cr_expect_eq(ngot, 0);
 	cr_expect_geq(rule_engine_stats(eng)->pattern_limit_hits, 1u);
+}
+
+/* The deny patterns' alternation hitting a limit runs the patterns, which
+ * count their own limit hits: the alert and the statistics are those
+ * without it. */
+Test(engine, deny_prefilter_limit_hit)
+{
+	add(&cfg.du_deny, "^sip:(a+)+$");
+	add(&cfg.du_deny, "a!");
+	rule_on(R_DISALLOWED_URI, 0, 0, 60000);
+	start();
+	feed(1000, A, B, (struct m){ .method = "INVITE", .ruri = "sip:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" });
+	cr_assert_eq(ngot, 1);
+	cr_expect(strstr(got[0].msg, "matches deny pattern 'a!'") != NULL, "%s", got[0].msg);
+	cr_expect_eq(rule_engine_stats(eng)->pattern_limit_hits, 1u);
 }
 
 Test(engine, disabled_rules_are_silent)

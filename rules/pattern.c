@@ -19,6 +19,7 @@ struct pattern {
 	pcre2_match_data *md;    /* reused: one match at a time per pattern */
 	pcre2_match_context *mc; /* carries the match and depth limits */
 	char *src;
+	unsigned flags;          /* PATTERN_* */
 	int jit;                 /* JIT-compiled: matched by pcre2_jit_match */
 };
 
@@ -78,6 +79,7 @@ pattern_compile(const char *re, unsigned flags, char *err, size_t errlen)
 	p->md = pcre2_match_data_create_from_pattern(p->code, NULL);
 	p->mc = pcre2_match_context_create(NULL);
 	p->src = strdup(re);
+	p->flags = flags;
 	if (p->md == NULL || p->mc == NULL || p->src == NULL)
 		goto nomem;
 	pcre2_set_match_limit(p->mc, PATTERN_MATCH_LIMIT);
@@ -93,7 +95,7 @@ fail:
 }
 
 int
-pattern_match(struct pattern *p, const char *s, size_t len)
+pattern_try(struct pattern *p, const char *s, size_t len)
 {
 	int rc;
 
@@ -114,18 +116,32 @@ pattern_match(struct pattern *p, const char *s, size_t len)
 	case PCRE2_ERROR_DEPTHLIMIT:
 	case PCRE2_ERROR_HEAPLIMIT:
 	case PCRE2_ERROR_JIT_STACKLIMIT: /* JIT's form of the depth limit */
-		atomic_fetch_add_explicit(&limit_hits, 1, memory_order_relaxed);
-		break;
+		return -1;
 	default:
-		break;
+		return 0;
 	}
-	return 0;
+}
+
+int
+pattern_match(struct pattern *p, const char *s, size_t len)
+{
+	int rc = pattern_try(p, s, len);
+
+	if (rc < 0)
+		atomic_fetch_add_explicit(&limit_hits, 1, memory_order_relaxed);
+	return rc > 0;
 }
 
 const char *
 pattern_source(const struct pattern *p)
 {
 	return p == NULL ? NULL : p->src;
+}
+
+unsigned
+pattern_flags(const struct pattern *p)
+{
+	return p == NULL ? 0 : p->flags;
 }
 
 int

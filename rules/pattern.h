@@ -24,7 +24,13 @@ struct pattern;
 struct pattern *pattern_compile(const char *re, unsigned flags, char *err, size_t errlen);
 /* 1 match, 0 no match (or a limit was hit: see pattern_limit_hits). */
 int pattern_match(struct pattern *p, const char *s, size_t len);
+/* pattern_match() for a prefilter that stands in for other patterns: a
+ * limit hit is returned (-1), not counted, so that the patterns' own
+ * matches count their limit hits as they would without it. */
+int pattern_try(struct pattern *p, const char *s, size_t len);
 const char *pattern_source(const struct pattern *p);
+/* The flags it was compiled with. */
+unsigned pattern_flags(const struct pattern *p);
 void pattern_free(struct pattern *p);
 /* Matches that hit the match or depth limit, over all patterns. */
 uint64_t pattern_limit_hits(void);

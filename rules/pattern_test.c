@@ -141,6 +141,42 @@ Test(pattern, catastrophic_backtracking)
 	}
 }
 
+/* A prefilter's match reports a limit hit instead of counting it. */
+Test(pattern, try_reports_limit_hits)
+{
+	static const char subj[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!";
+	char err[256];
+	struct pattern *p = pattern_compile("(a+)+$", 0, err, sizeof(err));
+	uint64_t before = pattern_limit_hits();
+	const char *s = guard_put(subj, sizeof(subj) - 1);
+
+	cr_assert_not_null(p, "%s", err);
+	cr_expect_eq(pattern_try(p, s, sizeof(subj) - 1), -1);
+	cr_expect_eq(pattern_limit_hits(), before, "limit hit counted");
+	s = guard_put("aaaa", 4);
+	cr_expect_eq(pattern_try(p, s, 4), 1);
+	s = guard_put("b", 1);
+	cr_expect_eq(pattern_try(p, s, 1), 0);
+	cr_expect_eq(pattern_try(NULL, s, 1), 0, "NULL pattern");
+	cr_expect_eq(pattern_limit_hits(), before);
+	pattern_free(p);
+}
+
+Test(pattern, flags_kept)
+{
+	char err[64];
+	struct pattern *a = pattern_compile("^sip:", 0, err, sizeof(err));
+	struct pattern *b = pattern_compile("^sip:", PATTERN_CASELESS, err, sizeof(err));
+
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	cr_expect_eq(pattern_flags(a), 0u);
+	cr_expect_eq(pattern_flags(b), (unsigned)PATTERN_CASELESS);
+	cr_expect_eq(pattern_flags(NULL), 0u);
+	pattern_free(a);
+	pattern_free(b);
+}
+
 Test(pattern, plain_no_match_is_not_a_limit_hit)
 {
 	char err[64];

@@ -104,6 +104,15 @@ struct dash {
 	uint32_t pooled;                     /* bit c: pool[c] not empty */
 	unsigned npool;
 	uint8_t unknown[UNKNOWN_SET][SRC_KEY_MAX]; /* src_key() form */
+	/* A request's top-talker keys as dash_msg_begin() made them: the
+	 * source key, and the three keys' hashes (0 and unused where the
+	 * request has no such key). */
+	struct {
+		int on;
+		uint8_t src[SRC_KEY_MAX];
+		size_t src_len;
+		uint32_t h_src, h_from, h_ruri;
+	} pre;
 	unsigned nunknown, unknown_next;
 	uint32_t ring_msgs[UI_RATE_SECS], ring_alerts[UI_RATE_SECS];
 	unsigned ring_n, ring_head; /* closed seconds */
@@ -442,19 +451,53 @@ src_key(uint8_t k[SRC_KEY_MAX], int ipver, const uint8_t *a)
 	return 5;
 }
 
-/* dash_on_msg() for a request.  Out of line so that the other messages
- * return at once, without this one's stack frame. */
+/* A request's three top-talker keys, hashed, their buckets being fetched
+ * (into d->pre).  Out of line so that the other messages return at once,
+ * without this one's stack frame. */
+static __attribute__((noinline)) void
+hash_request(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
+    const struct sip_summary *sum)
+{
+	d->pre.src_len = src_key(d->pre.src, m->ipver, m->src);
+	d->pre.h_src = ui_topn_hash(d->pre.src, d->pre.src_len);
+	ui_topn_prefetch(&d->top_src, d->pre.h_src);
+	d->pre.h_from = 0;
+	if (sum->has_from && sum->from.uri_tok.len) {
+		d->pre.h_from = ui_topn_hash(sum->from.uri_tok.p, sum->from.uri_tok.len);
+		ui_topn_prefetch(&d->top_from, d->pre.h_from);
+	}
+	d->pre.h_ruri = 0;
+	if (msg->ruri.len) {
+		d->pre.h_ruri = ui_topn_hash(msg->ruri.p, msg->ruri.len);
+		ui_topn_prefetch(&d->top_ruri, d->pre.h_ruri);
+	}
+	d->pre.on = 1;
+}
+
+void
+dash_msg_begin(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
+    const struct sip_summary *sum)
+{
+	if (d != NULL && msg->is_request)
+		hash_request(d, m, msg, sum);
+}
+
+/* dash_on_msg() for a request: the adds, with what dash_msg_begin() made
+ * (or made here, when it was not called). */
 static __attribute__((noinline)) void
 count_request(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *sum)
 {
-	uint8_t k[SRC_KEY_MAX];
+	if (!d->pre.on)
+		hash_request(d, m, msg, sum);
+	d->pre.on = 0;
 	d->requests++;
-	ui_topn_add(&d->top_src, k, src_key(k, m->ipver, m->src));
+	ui_topn_add_hashed(&d->top_src, d->pre.src, d->pre.src_len, d->pre.h_src);
 	if (sum->has_from && sum->from.uri_tok.len)
-		ui_topn_add(&d->top_from, sum->from.uri_tok.p, sum->from.uri_tok.len);
+		ui_topn_add_hashed(&d->top_from, sum->from.uri_tok.p, sum->from.uri_tok.len,
+		    d->pre.h_from);
 	if (msg->ruri.len)
-		ui_topn_add(&d->top_ruri, msg->ruri.p, msg->ruri.len);
+		ui_topn_add_hashed(&d->top_ruri, msg->ruri.p, msg->ruri.len, d->pre.h_ruri);
 }
 
 void

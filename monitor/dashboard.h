@@ -65,6 +65,12 @@ void dash_attach(struct dash *d, const struct stats *st, struct rule_engine *eng
 int dash_start(struct dash *d, char *err, size_t errlen);
 void dash_pace(struct dash *d, const struct timeval *ts);
 void dash_tick(struct dash *d, const struct timeval *ts);
+/* dash_msg_begin() before the rules see a message, dash_on_msg() after
+ * (begin only starts fetching what the top-talker counts will touch, so
+ * that the fetch overlaps the rules; dash_on_msg() alone does the same
+ * counting). */
+void dash_msg_begin(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
+    const struct sip_summary *sum);
 void dash_on_msg(struct dash *d, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *sum);
 void dash_on_alert(struct dash *d, const struct rule_alert *a);

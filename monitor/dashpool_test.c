@@ -2,7 +2,8 @@
  * dashpool_test.c - Criterion tests for the dashboard's alert records
  * (monitor/dashboard.c): made by the capture thread, handed to the UI at
  * a publish, given back by ui_alert_free() and reused from a bounded
- * pool.
+ * pool; and its top-talker counting, split around the rules
+ * (dash_msg_begin, dash_on_msg).
  *
  * The pool and the hand-over are static parts of dashboard.c with no
  * interface of their own, so this file includes dashboard.c and calls
@@ -283,5 +284,87 @@ Test(dashpool, pool_and_gone_are_bounded)
 		alert(d, 40);
 	cr_expect_eq(d->npool, 0u);
 	free(held);
+	dash_test_free(d);
+}
+
+/* Two top-talker tables in the same state, entry by entry. */
+static void
+same_topn(const struct ui_topn *a, const struct ui_topn *b, const char *what)
+{
+	cr_assert_eq(a->total, b->total, "%s", what);
+	cr_assert_eq(a->minval, b->minval, "%s", what);
+	cr_assert_eq(a->used, b->used, "%s", what);
+	for (unsigned i = 0; i < a->used; i++) {
+		cr_assert_eq(a->e[i].n, b->e[i].n, "%s entry %u", what, i);
+		cr_assert_eq(a->e[i].err, b->e[i].err, "%s entry %u", what, i);
+		cr_assert_eq(a->e[i].hash, b->e[i].hash, "%s entry %u", what, i);
+		cr_assert_eq(a->e[i].len, b->e[i].len, "%s entry %u", what, i);
+		cr_assert_eq(memcmp(a->e[i].key, b->e[i].key, a->e[i].len), 0, "%s entry %u", what, i);
+	}
+	for (unsigned i = 0; i < a->nbuckets; i++) {
+		cr_assert_eq(a->bucket[i].alpha, b->bucket[i].alpha, "%s bucket %u", what, i);
+		cr_assert_eq(a->bucket[i].head, b->bucket[i].head, "%s bucket %u", what, i);
+	}
+}
+
+/*
+ * The top talkers as the capture thread counts them: each message's keys
+ * hashed by dash_msg_begin() before the rules run and added by
+ * dash_on_msg() after (and, every third message, by dash_on_msg() alone)
+ * must count exactly as plain ui_topn_add() of the keys, for requests
+ * with and without a From or Request-URI, IPv4 and IPv6 sources, and
+ * responses (which count nothing).
+ */
+Test(dashpool, top_talkers_begin_then_count)
+{
+	struct dash *d = dash_test_new();
+	struct ui_topn src, fr, ru;
+	cr_assert_eq(ui_topn_init(&src, TOPN_COUNTERS), 0);
+	cr_assert_eq(ui_topn_init(&fr, TOPN_COUNTERS), 0);
+	cr_assert_eq(ui_topn_init(&ru, TOPN_COUNTERS), 0);
+	char from[64], ruri[64];
+	uint64_t requests = 0;
+	srand(11);
+	for (int i = 0; i < 6000; i++) {
+		unsigned id = (unsigned)rand() % (i % 4 ? 30 : 3000);
+		struct pkt_meta m;
+		struct sip_msg msg;
+		struct sip_summary sum;
+		memset(&m, 0, sizeof(m));
+		memset(&msg, 0, sizeof(msg));
+		memset(&sum, 0, sizeof(sum));
+		m.ipver = i % 5 ? 4 : 6;
+		m.src[0] = 10;
+		m.src[2] = (uint8_t)(id >> 8);
+		m.src[3] = (uint8_t)id;
+		m.src[15] = (uint8_t)(id * 7);
+		msg.is_request = i % 6 != 0;
+		int nf = snprintf(from, sizeof(from), "sip:%u@example.com", id % 97);
+		int nr = snprintf(ruri, sizeof(ruri), "sip:%u@pbx.example.com", id);
+		sum.has_from = i % 9 != 0;
+		sum.from.uri_tok = span_make(from, from + (i % 13 ? nf : 0));
+		msg.ruri = span_make(ruri, ruri + (i % 11 ? nr : 0));
+		if (i % 3)
+			dash_msg_begin(d, &m, &msg, &sum);
+		dash_on_msg(d, &m, &msg, &sum);
+		if (!msg.is_request)
+			continue;
+		requests++;
+		uint8_t k[SRC_KEY_MAX];
+		k[0] = (uint8_t)m.ipver;
+		memcpy(k + 1, m.src, m.ipver == 6 ? 16 : 4);
+		ui_topn_add(&src, k, m.ipver == 6 ? 17 : 5);
+		if (sum.has_from && sum.from.uri_tok.len)
+			ui_topn_add(&fr, from, sum.from.uri_tok.len);
+		if (msg.ruri.len)
+			ui_topn_add(&ru, ruri, msg.ruri.len);
+	}
+	cr_assert_eq(d->requests, requests);
+	same_topn(&d->top_src, &src, "sources");
+	same_topn(&d->top_from, &fr, "From");
+	same_topn(&d->top_ruri, &ru, "Request-URIs");
+	ui_topn_free(&src);
+	ui_topn_free(&fr);
+	ui_topn_free(&ru);
 	dash_test_free(d);
 }

@@ -142,6 +142,7 @@ on_msg(void *ud, const struct pkt_meta *m, const struct sip_msg *msg,
     const struct sip_summary *sum, unsigned mon_anoms)
 {
 	struct app *a = ud;
+	dash_msg_begin(a->dash, m, msg, sum);
 	if (a->eng) {
 		struct rule_pkt r;
 		rule_pkt_from(&r, m, a->pl);

@@ -213,14 +213,26 @@ admit(struct ui_topn *t, struct ui_topn_bucket *b, uint32_t h, const void *key, 
 	b->head = idx;
 }
 
+uint32_t
+ui_topn_hash(const void *key, size_t len)
+{
+	return hash(key, len > UI_TOPN_KEY ? UI_TOPN_KEY : len);
+}
+
 void
 ui_topn_add(struct ui_topn *t, const void *key, size_t len)
+{
+	if (t->e != NULL)
+		ui_topn_add_hashed(t, key, len, ui_topn_hash(key, len));
+}
+
+void
+ui_topn_add_hashed(struct ui_topn *t, const void *key, size_t len, uint32_t h)
 {
 	if (t->e == NULL)
 		return;
 	if (len > UI_TOPN_KEY)
 		len = UI_TOPN_KEY;
-	uint32_t h = hash(key, len);
 	struct ui_topn_bucket *b = &t->bucket[h & (t->nbuckets - 1)];
 	t->total++;
 	for (int i = b->head; i != -1; i = t->e[i].next)

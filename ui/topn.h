@@ -87,6 +87,21 @@ void ui_topn_free(struct ui_topn *t);
 void ui_topn_clear(struct ui_topn *t);
 /* Counts one occurrence of key. */
 void ui_topn_add(struct ui_topn *t, const void *key, size_t len);
+/* The hash that ui_topn_add_hashed() takes with key (len cut to
+ * UI_TOPN_KEY, as every add cuts it). */
+uint32_t ui_topn_hash(const void *key, size_t len);
+/* ui_topn_add() of a key already hashed, h = ui_topn_hash(key, len). */
+void ui_topn_add_hashed(struct ui_topn *t, const void *key, size_t len, uint32_t h);
+/* Starts loading the bucket that an add of a key hashed to h reads first,
+ * so that an add a little later need not wait for it: the dashboard
+ * hashes a request's keys before the rules run and adds them after.  A
+ * hint; nothing observable changes. */
+static inline void
+ui_topn_prefetch(const struct ui_topn *t, uint32_t h)
+{
+	if (t->bucket != NULL)
+		__builtin_prefetch(&t->bucket[h & (t->nbuckets - 1)], 1);
+}
 /* The k largest counters, largest first (ties: smaller err first), as
  * pointers into the table valid until the next add.  Returns how many. */
 unsigned ui_topn_top(const struct ui_topn *t, const struct ui_topn_entry **out, unsigned k);

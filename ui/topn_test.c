@@ -367,3 +367,21 @@ Test(ui_topn, key_lengths)
 		ui_topn_free(&t);
 	}
 }
+
+/* A table that failed or was freed has no buckets: a prefetch and an
+ * add of a hashed key do nothing (the dashboard may hash before its lists
+ * exist). */
+Test(ui_topn, prefetch_and_add_hashed_without_table)
+{
+	struct ui_topn t;
+	uint8_t k[8];
+	cr_assert_eq(ui_topn_init(&t, 4), 0);
+	size_t n = mkkey(k, sizeof(k), SRC, 1);
+	ui_topn_add_hashed(&t, k, n, ui_topn_hash(k, n));
+	cr_assert_eq(t.used, 1u);
+	ui_topn_free(&t);
+	ui_topn_prefetch(&t, ui_topn_hash(k, n));
+	ui_topn_add_hashed(&t, k, n, ui_topn_hash(k, n));
+	cr_assert_eq(t.used, 0u);
+	cr_assert_eq(t.total, 1u, "nothing counted after the free");
+}

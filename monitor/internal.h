@@ -98,8 +98,10 @@ int nidsglue_feed_tcp(struct pipeline *p, const uint8_t *ip, size_t len,
 int nidsglue_has_stream(const struct pkt_meta *m);
 void nidsglue_exit(struct pipeline *p);
 
-/* UDP ports decap_tunnel() may look inside (VXLAN 4789, GTP-U 2152, as
- * either port): a datagram to or from one is not taken as plain UDP. */
+/* UDP ports decap_tunnel() may look inside (VXLAN 4789 as the
+ * destination, GTP-U 2152 as either port): a datagram to or from one is
+ * not taken as plain UDP (for VXLAN a source port too, the simpler test
+ * and never wrong: such a datagram goes to the general path). */
 static inline int
 pipe_tunnel_port(uint16_t port)
 {

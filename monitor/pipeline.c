@@ -420,12 +420,12 @@ frame_fast(struct pipeline *p, int dlt, const uint8_t *f, size_t caplen)
 		return 0;
 	}
 
+	/* p->cur was cleared for this frame: the addresses' last 12 bytes
+	 * are already the zeros an IPv4 address leaves. */
 	struct pkt_meta m = p->cur;
 	m.ipver = 4;
 	memcpy(m.src, ip + 12, 4);
-	memset(m.src + 4, 0, sizeof(m.src) - 4);
 	memcpy(m.dst, ip + 16, 4);
-	memset(m.dst + 4, 0, sizeof(m.dst) - 4);
 	p->st.ip4++;
 	if (proto == IPPROTO_UDP) {
 		p->st.udp++;

@@ -40,6 +40,34 @@ CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -
 LDFLAGS += -fsanitize=fuzzer,address,undefined
 endif
 
+# Profile-guided optimisation of the release build (README, "Building"):
+# the program is built once instrumented ($(BUILD)/pgo-gen), run over a
+# training workload (scripts/pgo-train.sh: generated traffic with its own
+# seed, and the fixtures under pcaps/), and built again with the profile,
+# which tells gcc which paths are hot (code layout, inlining, branches).
+# Same sources, same behaviour; about 10% less CPU on the benchmark mix.
+# PGO=0 builds without it (quicker to rebuild while developing); it is
+# off for SANITIZE, FUZZER and compilers other than gcc.
+PGO ?= 1
+ifneq ($(PGO),1)
+PGO_ON :=
+else ifneq ($(filter 1,$(SANITIZE) $(FUZZER)),)
+PGO_ON :=
+else
+PGO_ON := $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo y)
+endif
+PGO_GEN   := $(BUILD)/pgo-gen
+PGO_STAMP := $(BUILD)/pgo-trained
+ifeq ($(PGO_ON),y)
+# The instrumented $(PGO_GEN)/X.o is compiled as if it were $(BUILD)/X.o
+# (-dumpdir, -dumpbase): gcc names a profile, and the functions in it,
+# after the object, so the training run writes $(BUILD)/X.gcda and the
+# build of $(BUILD)/X.o finds its own.  Objects without a profile (tests)
+# build as without PGO.
+PGO_USE := -fprofile-use -fprofile-partial-training -Wno-missing-profile
+PGO_DEP := $(PGO_STAMP)
+endif
+
 PREFIX  ?= /usr/local
 
 TEST_SRC    := $(wildcard parsers/*_test.c monitor/*_test.c rules/*_test.c ui/*_test.c)
@@ -58,9 +86,23 @@ MAIN_OBJ    := $(call obj,monitor/main.c)
 .PHONY: all test unit golden cli difftest syslog uitest live bench clean install deps demo
 all: $(BUILD)/sipwatch
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(PGO_DEP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(PGO_USE) -c -o $@ $<
+
+# The instrumented build and its training run (PGO above).
+$(PGO_GEN)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fprofile-generate -fprofile-update=single \
+	    -dumpdir $(BUILD)/$(dir $*) -dumpbase $(notdir $<) -dumpbase-ext .c -c -o $@ $<
+
+$(PGO_GEN)/sipwatch: $(patsubst $(BUILD)/%,$(PGO_GEN)/%,$(MAIN_OBJ) $(LIB_OBJ))
+	$(CC) $(LDFLAGS) -fprofile-generate -o $@ $^ $(LDLIBS)
+
+$(PGO_STAMP): $(PGO_GEN)/sipwatch $(BUILD)/bench/gen_bench scripts/pgo-train.sh \
+    $(wildcard pcaps/*.pcap)
+	scripts/pgo-train.sh $(PGO_GEN)/sipwatch $(BUILD)/bench/gen_bench $(PGO_GEN)/train $(BUILD)
+	touch $@
 
 $(BUILD)/libsipwatch.a: $(LIB_OBJ)
 	@rm -f $@
@@ -160,10 +202,12 @@ $(BENCH_PROGS): $(BUILD)/bench/%: tests/bench/%.c
 
 # The optional packages (sngrep, tcpreplay) are installed when possible;
 # without them their rows are skipped.
+# With PGO, the same sources built without it are measured beside it.
 bench: $(BUILD)/sipwatch $(BENCH_PROGS)
 	./scripts/install-deps.sh --bench || \
 	    echo "bench: optional benchmark packages not installed; their rows are skipped"
-	tests/bench/bench.sh $(BUILD)/sipwatch
+	$(if $(PGO_ON),$(MAKE) PGO=0 BUILD=$(BUILD)/nopgo $(BUILD)/nopgo/sipwatch)
+	$(if $(PGO_ON),BENCH_NOPGO=$(BUILD)/nopgo/sipwatch) tests/bench/bench.sh $(BUILD)/sipwatch
 
 SYSCONFDIR  ?= /etc
 MANDIR      ?= $(PREFIX)/share/man

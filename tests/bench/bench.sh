@@ -16,6 +16,9 @@
 #   BENCH_DIR      captures, helper programs, results (BUILD/bench)
 #   BENCH_LIVE     0 skips the live rate (tests/bench/live_rate.sh, whose
 #                  LIVE_* variables pass through)
+#   BENCH_NOPGO    a sipwatch built without profile-guided optimisation
+#                  (make bench passes build/nopgo/sipwatch when the main
+#                  build uses it): measured with the default rules too
 #
 # Prints one Markdown table per capture, the live rate and the targets, and
 # writes them all to BENCH_DIR/results.md.  Exit status 0 when every row
@@ -37,6 +40,7 @@ SLOW_REPS=${BENCH_SLOW_REPS:-1}
 UI_REPS=${BENCH_UI_REPS:-5}
 MIXES=${BENCH_MIXES:-mix attack trunk}
 LIVE=${BENCH_LIVE:-1}
+NOPGO=${BENCH_NOPGO:-}
 
 for p in gen_bench pcap_floor nids_floor runstat; do
 	if [ ! -x "$DIR/$p" ]; then
@@ -45,6 +49,7 @@ for p in gen_bench pcap_floor nids_floor runstat; do
 	fi
 done
 [ -x "$SW" ] || { echo "bench.sh: $SW not executable" >&2; exit 1; }
+[ -z "$NOPGO" ] || [ -x "$NOPGO" ] || { echo "bench.sh: $NOPGO not executable" >&2; exit 1; }
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -261,6 +266,11 @@ for mix in $MIXES; do
 			CPU=$UCPU RSS=$URSS FAIL=$UFAIL
 			row "sipwatch (default rules, --ui --replay=fast)"
 			keep "${mix}_ui_cpu" "$CPU"
+		fi
+		if [ -n "$NOPGO" ]; then
+			log "$mix: sipwatch built without PGO"
+			measure "$REPS" "$NOPGO" -r "$F" --no-ui --stats=/dev/null
+			row "sipwatch (default rules, built with PGO=0)"
 		fi
 		log "$mix: sipwatch --no-rules"
 		measure "$REPS" "$SW" -r "$F" --no-ui --no-rules --stats=/dev/null

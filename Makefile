@@ -62,8 +62,7 @@ ifeq ($(PGO_ON),y)
 # The instrumented $(PGO_GEN)/X.o is compiled as if it were $(BUILD)/X.o
 # (-dumpdir, -dumpbase): gcc names a profile, and the functions in it,
 # after the object, so the training run writes $(BUILD)/X.gcda and the
-# build of $(BUILD)/X.o finds its own.  Objects without a profile (tests)
-# build as without PGO.
+# build of $(BUILD)/X.o finds its own.
 PGO_USE := -fprofile-use -fprofile-partial-training -Wno-missing-profile
 PGO_DEP := $(PGO_STAMP)
 endif
@@ -86,9 +85,14 @@ MAIN_OBJ    := $(call obj,monitor/main.c)
 .PHONY: all test unit golden cli difftest syslog uitest live bench clean install deps demo
 all: $(BUILD)/sipwatch
 
-$(BUILD)/%.o: %.c $(PGO_DEP)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PGO_USE) -c -o $@ $<
+	$(CC) $(CFLAGS) $(PGO_FLAGS) -c -o $@ $<
+
+# The profile is for the program's own objects; tests, fuzz drivers and
+# helpers build as without PGO.
+$(MAIN_OBJ) $(LIB_OBJ): PGO_FLAGS := $(PGO_USE)
+$(MAIN_OBJ) $(LIB_OBJ): $(PGO_DEP)
 
 # The instrumented build and its training run (PGO above).
 $(PGO_GEN)/%.o: %.c

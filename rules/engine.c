@@ -561,37 +561,34 @@ key_text(const struct rule_engine *e, struct rkey *k, uint16_t tag, struct sb *b
 {
 	uint64_t h[2];
 	hash128(e->seed, b->p, b->n, h);
-	memcpy(k->k.id, h, sizeof(h));
-	k->k.kind = K_TEXT;
-	k->k.ver = 0;
-	k->k.tag = tag;
 	k->n = b->n;
-	k->h = ktab_hash(&k->k);
+	k->h = ktab_key_set(&k->k, h[0], h[1], ktab_key_tail(K_TEXT, 0, tag));
 }
 
+/* The keys below are made as words and stored whole (ktab_key_set()). */
 static void
 key_addr(struct rkey *k, uint16_t tag, int ver, const uint8_t *a)
 {
-	memset(&k->k, 0, sizeof(k->k));
-	memcpy(k->k.id, a, ver == 6 ? 16 : 4);
+	uint64_t w0, w1 = 0;
+	if (ver == 6) {
+		memcpy(&w0, a, sizeof(w0));
+		memcpy(&w1, a + 8, sizeof(w1));
+	} else {
+		w0 = ktab_word4(a, NULL);
+	}
 	k->a = a;
-	k->k.kind = K_ADDR;
-	k->k.ver = (uint8_t)ver;
-	k->k.tag = tag;
-	k->h = ktab_hash(&k->k);
+	k->h = ktab_key_set(&k->k, w0, w1, ktab_key_tail(K_ADDR, (uint8_t)ver, tag));
 }
 
 /* An IPv6 pair key's id, the hash of the two addresses: out of line, so
  * that the usual IPv4 pair (below) saves no registers for it. */
 static __attribute__((noinline)) void
-pair6_id(const struct rule_engine *e, const uint8_t *a, const uint8_t *b, uint8_t id[16])
+pair6_id(const struct rule_engine *e, const uint8_t *a, const uint8_t *b, uint64_t h[2])
 {
 	uint8_t ab[32];
-	uint64_t h[2];
 	memcpy(ab, a, 16);
 	memcpy(ab + 16, b, 16);
 	hash128(e->seed, (const char *)ab, sizeof(ab), h);
-	memcpy(id, h, sizeof(h));
 }
 
 /* Inline: cleartext-signalling keys every message by its pair. */
@@ -608,20 +605,16 @@ key_pair(const struct rule_engine *e, struct rkey *k, uint16_t tag, int ver,
 		a = b;
 		b = t;
 	}
-	memset(&k->k, 0, sizeof(k->k));
-	k->k.ver = (uint8_t)ver;
-	k->k.tag = tag;
 	k->a = a;
 	k->b = b;
 	if (ver == 6) {
-		pair6_id(e, a, b, k->k.id);
-		k->k.kind = K_PAIR6;
+		uint64_t h[2];
+		pair6_id(e, a, b, h);
+		k->h = ktab_key_set(&k->k, h[0], h[1], ktab_key_tail(K_PAIR6, 6, tag));
 	} else {
-		memcpy(k->k.id, a, 4);
-		memcpy(k->k.id + 4, b, 4);
-		k->k.kind = K_PAIR4;
+		k->h = ktab_key_set(&k->k, ktab_word4(a, b), 0,
+		    ktab_key_tail(K_PAIR4, (uint8_t)ver, tag));
 	}
-	k->h = ktab_hash(&k->k);
 }
 
 /* Dotted quad without stdio: keys are rendered for every alert.  Straight
@@ -1767,11 +1760,8 @@ make_txn_key(struct ctx *x)
 	/* One 128-bit identity of the three, methods case-sensitive (RFC
 	 * 3261 section 7.1). */
 	uint64_t h[2];
-	struct ktab_key *k = &x->txn_k.k;
 	hash128_parts(x->e->seed, s->cseq, s->call_id, s->cseq_method, h);
-	memset(k, 0, sizeof(*k));
-	memcpy(k->id, h, sizeof(h));
-	x->txn_k.h = ktab_hash(k);
+	x->txn_k.h = ktab_key_set(&x->txn_k.k, h[0], h[1], ktab_key_tail(0, 0, 0));
 	x->made |= KM_TXN;
 }
 

@@ -14,6 +14,7 @@
  */
 #include "rules/ktab.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -28,6 +29,9 @@
 _Static_assert(KTAB_CHUNK == 1u << CHUNK_SHIFT, "KTAB_CHUNK is 1 << CHUNK_SHIFT");
 _Static_assert(KTAB_CAP_MAX == 1u << (32 - TAG_BITS), "record numbers fill the rest");
 _Static_assert(sizeof(struct ktab_key) == 20, "ktab_key is 20 bytes");
+_Static_assert(offsetof(struct ktab_key, kind) == 16 && offsetof(struct ktab_key, ver) == 17 &&
+        offsetof(struct ktab_key, tag) == 18,
+    "ktab_key_tail(): kind, ver, tag are the last four bytes, in that order");
 _Static_assert(sizeof(struct ktab_ent) == 40, "ktab_ent is 40 bytes");
 _Static_assert(KTAB_CHUNK % (LINE / 8) == 0, "chunks are whole lines (aligned_alloc)");
 

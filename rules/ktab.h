@@ -102,13 +102,72 @@ extern uint64_t ktab_seed;
  * table has been initialised.  Inline: a message's keys are hashed as
  * they are made. */
 static inline uint64_t
+ktab_hash_words(uint64_t w0, uint64_t w1, uint32_t w2)
+{
+	return mix64(mix64(w0 ^ ktab_seed) ^ w1 ^ ((uint64_t)w2 << 32));
+}
+
+static inline uint64_t
 ktab_hash(const struct ktab_key *k)
 {
 	uint64_t w[2];
 	uint32_t w2;
 	memcpy(w, k, sizeof(w));
 	memcpy(&w2, (const unsigned char *)k + sizeof(w), sizeof(w2));
-	return mix64(mix64(w[0] ^ ktab_seed) ^ w[1] ^ ((uint64_t)w2 << 32));
+	return ktab_hash_words(w[0], w[1], w2);
+}
+
+/*
+ * A key built from its words, as ktab_hash() reads them: w0 and w1 the
+ * id's two 8-byte words, w2 its last four bytes (ktab_key_tail()).
+ * Returns its hash, computed from the words, not read back from *k: a
+ * key written a field at a time and read at once as words makes each
+ * read wait until the writes it spans have reached the cache (a failed
+ * store-to-load forwarding), and the three stores here are each read
+ * back whole by the look-up's comparison.
+ */
+static inline uint64_t
+ktab_key_set(struct ktab_key *k, uint64_t w0, uint64_t w1, uint32_t w2)
+{
+	unsigned char *p = (unsigned char *)k;
+	memcpy(p, &w0, sizeof(w0));
+	memcpy(p + 8, &w1, sizeof(w1));
+	memcpy(p + 16, &w2, sizeof(w2));
+	return ktab_hash_words(w0, w1, w2);
+}
+
+/* The last four bytes of a key (kind, ver, tag) as one word, as memcpy()
+ * reads them. */
+static inline uint32_t
+ktab_key_tail(uint8_t kind, uint8_t ver, uint16_t tag)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint32_t)kind | (uint32_t)ver << 8 | (uint32_t)tag << 16;
+#else
+	struct ktab_key k;
+	uint32_t w;
+	k.kind = kind;
+	k.ver = ver;
+	k.tag = tag;
+	memcpy(&w, &k.kind, sizeof(w));
+	return w;
+#endif
+}
+
+/* The id word of four bytes at a followed by four zero bytes (the first
+ * word of an IPv4 address's id), or of four bytes at a then four at b. */
+static inline uint64_t
+ktab_word4(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x, y = 0;
+	memcpy(&x, a, sizeof(x));
+	if (b != NULL)
+		memcpy(&y, b, sizeof(y));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint64_t)x | (uint64_t)y << 32;
+#else
+	return (uint64_t)x << 32 | y;
+#endif
 }
 
 /* Starts loading the index line where a look-up of a key hashed to h

@@ -1,6 +1,6 @@
 /*
  * ktab_test.c - Criterion tests for ktab.c, through the calls the rule
- * engine makes (ktab_hash, ktab_prefetch, ktab_get, ktab_expire then
+ * engine makes (ktab_hash, ktab_key_set, ktab_prefetch, ktab_get, ktab_expire then
  * ktab_find, ktab_oldest and ktab_newer, ktab_swap, ktab_bytes,
  * ktab_destroy): the hash, look-ups (also with a hash taken before the
  * index grew or was rebuilt), what ktab_get reports (created, prev, a
@@ -139,6 +139,57 @@ Test(ktab, hash_covers_every_key_bit)
 	}
 	cr_expect_lt(same_low, flips / 100, "%d of %d", same_low, flips);
 	cr_expect_lt(same_tag, flips / 50, "%d of %d", same_tag, flips);
+	ktab_destroy(&t);
+}
+
+/* A key made from its words (ktab_key_set, ktab_key_tail, ktab_word4)
+ * is the key written field by field, byte for byte, with the hash
+ * ktab_hash() reads from it: the rule engine makes its keys the first way
+ * and the tables compare and rehash them the second. */
+Test(ktab, key_from_words_is_key_from_fields)
+{
+	struct ktab t;
+	cr_assert_eq(ktab_init(&t, 1, sizeof(struct ent), rel, NULL, NULL), 0); /* the seed */
+	uint64_t s = 0x243f6a8885a308d3ULL;
+	for (int i = 0; i < 1000; i++) {
+		uint8_t a[16], b[4];
+		for (size_t j = 0; j < sizeof(a); j++)
+			a[j] = (uint8_t)((s = s * 6364136223846793005ULL + 1442695040888963407ULL) >> 56);
+		memcpy(b, a + 8, sizeof(b));
+		uint8_t kind = (uint8_t)(i % 5), ver = (uint8_t)(i % 3 ? 4 : 6);
+		uint16_t tag = (uint16_t)(i * 7919u);
+
+		/* an address of 16 bytes */
+		struct ktab_key f, w;
+		memset(&f, 0, sizeof(f));
+		memcpy(f.id, a, 16);
+		f.kind = kind;
+		f.ver = ver;
+		f.tag = tag;
+		uint64_t w0, w1;
+		memcpy(&w0, a, 8);
+		memcpy(&w1, a + 8, 8);
+		memset(&w, 0xa5, sizeof(w));
+		uint64_t h = ktab_key_set(&w, w0, w1, ktab_key_tail(kind, ver, tag));
+		cr_assert(memcmp(&f, &w, sizeof(f)) == 0, "16-byte id, key %d", i);
+		cr_assert_eq(h, ktab_hash(&f), "16-byte id, key %d", i);
+
+		/* four bytes, then four more or none */
+		memset(&f, 0, sizeof(f));
+		memcpy(f.id, a, 4);
+		f.kind = kind;
+		f.ver = ver;
+		f.tag = tag;
+		memset(&w, 0xa5, sizeof(w));
+		h = ktab_key_set(&w, ktab_word4(a, NULL), 0, ktab_key_tail(kind, ver, tag));
+		cr_assert(memcmp(&f, &w, sizeof(f)) == 0, "4-byte id, key %d", i);
+		cr_assert_eq(h, ktab_hash(&f), "4-byte id, key %d", i);
+		memcpy(f.id + 4, b, 4);
+		memset(&w, 0xa5, sizeof(w));
+		h = ktab_key_set(&w, ktab_word4(a, b), 0, ktab_key_tail(kind, ver, tag));
+		cr_assert(memcmp(&f, &w, sizeof(f)) == 0, "8-byte id, key %d", i);
+		cr_assert_eq(h, ktab_hash(&f), "8-byte id, key %d", i);
+	}
 	ktab_destroy(&t);
 }
 

@@ -54,7 +54,7 @@ PGO_ON :=
 else ifneq ($(filter 1,$(SANITIZE) $(FUZZER)),)
 PGO_ON :=
 else
-PGO_ON := $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo y)
+PGO_ON := $(shell LC_ALL=C $(CC) -v 2>&1 | grep -q '^gcc version' && echo y)
 endif
 PGO_GEN   := $(BUILD)/pgo-gen
 PGO_STAMP := $(BUILD)/pgo-trained

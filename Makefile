@@ -58,6 +58,9 @@ PGO_ON := $(shell LC_ALL=C $(CC) -v 2>&1 | grep -q '^gcc version' && echo y)
 endif
 PGO_GEN   := $(BUILD)/pgo-gen
 PGO_STAMP := $(BUILD)/pgo-trained
+PGO_MODE  := $(BUILD)/pgo-mode
+$(shell mkdir -p $(BUILD) && echo 'pgo=$(PGO_ON)' | cmp -s - $(PGO_MODE) || \
+    echo 'pgo=$(PGO_ON)' >$(PGO_MODE))
 ifeq ($(PGO_ON),y)
 # The instrumented $(PGO_GEN)/X.o is compiled as if it were $(BUILD)/X.o
 # (-dumpdir, -dumpbase): gcc names a profile, and the functions in it,
@@ -90,9 +93,10 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) $(PGO_FLAGS) -c -o $@ $<
 
 # The profile is for the program's own objects; tests, fuzz drivers and
-# helpers build as without PGO.
+# helpers build as without PGO.  $(PGO_MODE) changes when PGO is turned
+# on or off, so that the objects are rebuilt the other way.
 $(MAIN_OBJ) $(LIB_OBJ): PGO_FLAGS := $(PGO_USE)
-$(MAIN_OBJ) $(LIB_OBJ): $(PGO_DEP)
+$(MAIN_OBJ) $(LIB_OBJ): $(PGO_DEP) $(PGO_MODE)
 
 # The instrumented build and its training run (PGO above).
 $(PGO_GEN)/%.o: %.c

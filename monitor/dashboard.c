@@ -441,13 +441,24 @@ dash_tick(struct dash *d, const struct timeval *ts)
 static size_t
 src_key(uint8_t k[SRC_KEY_MAX], int ipver, const uint8_t *a)
 {
-	k[0] = (uint8_t)ipver;
-	/* Constant lengths: two plain moves, not a copy loop. */
+	/* Constant lengths: plain moves, not a copy loop. */
 	if (ipver == 6) {
+		k[0] = (uint8_t)ipver;
 		memcpy(k + 1, a, 16);
 		return 17;
 	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* One 8-byte store (the version, the address, three zero bytes):
+	 * the hash reads the key back at once, and a read spanning two
+	 * smaller pending stores would wait for them to reach the cache. */
+	uint32_t a32;
+	memcpy(&a32, a, sizeof(a32));
+	uint64_t w = (uint64_t)(uint8_t)ipver | (uint64_t)a32 << 8;
+	memcpy(k, &w, sizeof(w));
+#else
+	k[0] = (uint8_t)ipver;
 	memcpy(k + 1, a, 4);
+#endif
 	return 5;
 }
 

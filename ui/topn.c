@@ -4,46 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Runs three times per request (source, From, Request-URI): a word at a
- * time, not byte by byte.  Collisions lengthen a chain (the key is
- * compared) and share a filter counter, so a multiply-xorshift mix is
- * enough.  But the low bits pick the bucket and must depend on every key
- * byte: after one multiply and fold they depend only on the low five
- * bytes of the last word, so the bench mix's 5,000 sources 10.1.x.y, alike
- * but for y in the eighth byte, fell into 21 buckets (one per x).  Hence
- * a second round.
- */
-static uint32_t
-hash(const uint8_t *p, size_t n)
-{
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	const uint8_t *end = p + n;
-	uint64_t h = k ^ n, w = 0;
-
-	for (; end - p > 8; p += 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	/* The last 1 to 8 bytes, with overlapping loads inside the key. */
-	if (n >= 8) {
-		memcpy(&w, end - 8, 8);
-	} else if (n >= 4) {
-		uint32_t lo, hi;
-		memcpy(&lo, p, 4);
-		memcpy(&hi, end - 4, 4);
-		w = (uint64_t)hi << 32 | lo;
-	} else {
-		for (; p < end; p++)
-			w = w << 8 | *p;
-	}
-	h = (h ^ w) * k;
-	h ^= h >> 32;
-	h *= k;
-	h ^= h >> 32;
-	return (uint32_t)h;
-}
 
 /* Keys are short and these run for most requests: whole words (the last
  * one overlapping), not a libc call. */
@@ -211,12 +171,6 @@ admit(struct ui_topn *t, struct ui_topn_bucket *b, uint32_t h, const void *key, 
 	e->err = alpha;
 	e->next = b->head;
 	b->head = idx;
-}
-
-uint32_t
-ui_topn_hash(const void *key, size_t len)
-{
-	return hash(key, len > UI_TOPN_KEY ? UI_TOPN_KEY : len);
 }
 
 void

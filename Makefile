@@ -45,7 +45,7 @@ endif
 # training workload (scripts/pgo-train.sh: generated traffic with its own
 # seed, and the fixtures under pcaps/), and built again with the profile,
 # which tells gcc which paths are hot (code layout, inlining, branches).
-# Same sources, same behaviour; about 10% less CPU on the benchmark mix.
+# Same sources, same behaviour; about 9% less CPU on the benchmark mix.
 # PGO=0 builds without it (quicker to rebuild while developing); it is
 # off for SANITIZE, FUZZER and compilers other than gcc.
 PGO ?= 1

@@ -40,7 +40,7 @@ CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -
 LDFLAGS += -fsanitize=fuzzer,address,undefined
 endif
 
-# Profile-guided optimisation of the release build (README, "Building"):
+# Profile-guided optimisation of the release build (README, Quick start):
 # the program is built once instrumented ($(BUILD)/pgo-gen), run over a
 # training workload (scripts/pgo-train.sh: generated traffic with its own
 # seed, and the fixtures under pcaps/), and built again with the profile,

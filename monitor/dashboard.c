@@ -447,18 +447,14 @@ src_key(uint8_t k[SRC_KEY_MAX], int ipver, const uint8_t *a)
 		memcpy(k + 1, a, 16);
 		return 17;
 	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* One 8-byte store (the version, the address, three zero bytes):
+	/* One 8-byte store (the version, the address, three zero bytes;
+	 * little-endian, the only kind the build takes: parsers/scan.h):
 	 * the hash reads the key back at once, and a read spanning two
 	 * smaller pending stores would wait for them to reach the cache. */
 	uint32_t a32;
 	memcpy(&a32, a, sizeof(a32));
 	uint64_t w = (uint64_t)(uint8_t)ipver | (uint64_t)a32 << 8;
 	memcpy(k, &w, sizeof(w));
-#else
-	k[0] = (uint8_t)ipver;
-	memcpy(k + 1, a, 4);
-#endif
 	return 5;
 }
 

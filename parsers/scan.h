@@ -28,7 +28,7 @@
  * against constants and masks written for little-endian loads: refuse to
  * build where that would silently misparse. */
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "parsers/ compare words as little-endian loads; port the masks in sip.c and sip_values.c first"
+#error "parsers/ compare words as little-endian loads; port the masks in sip.c and sip_values.c (and the key words of rules/ktab.h, monitor/dashboard.c's src_key()) first"
 #endif
 
 /*

@@ -137,25 +137,17 @@ ktab_key_set(struct ktab_key *k, uint64_t w0, uint64_t w1, uint32_t w2)
 }
 
 /* The last four bytes of a key (kind, ver, tag) as one word, as memcpy()
- * reads them. */
+ * reads them on a little-endian CPU, the only kind the build takes
+ * (parsers/scan.h). */
 static inline uint32_t
 ktab_key_tail(uint8_t kind, uint8_t ver, uint16_t tag)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (uint32_t)kind | (uint32_t)ver << 8 | (uint32_t)tag << 16;
-#else
-	struct ktab_key k;
-	uint32_t w;
-	k.kind = kind;
-	k.ver = ver;
-	k.tag = tag;
-	memcpy(&w, &k.kind, sizeof(w));
-	return w;
-#endif
 }
 
 /* The id word of four bytes at a followed by four zero bytes (the first
- * word of an IPv4 address's id), or of four bytes at a then four at b. */
+ * word of an IPv4 address's id), or of four bytes at a then four at b
+ * (little-endian, as above). */
 static inline uint64_t
 ktab_word4(const uint8_t *a, const uint8_t *b)
 {
@@ -163,11 +155,7 @@ ktab_word4(const uint8_t *a, const uint8_t *b)
 	memcpy(&x, a, sizeof(x));
 	if (b != NULL)
 		memcpy(&y, b, sizeof(y));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (uint64_t)x | (uint64_t)y << 32;
-#else
-	return (uint64_t)x << 32 | y;
-#endif
 }
 
 /* Starts loading the index line where a look-up of a key hashed to h

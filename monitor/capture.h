@@ -32,11 +32,15 @@ struct capture {
  * capture thread and the kernel drops.  32 MiB ride out about a second.
  */
 #define CAPTURE_BUFFER_MIB 32
+/* Live: the longest a packet waits in the kernel's ring before it is
+ * handed over (TPACKET_V3's block timeout; see capture_open_live()). */
+#define CAPTURE_TIMEOUT_MS 100
 
 struct capture_live_opts {
 	int snaplen;
 	int promisc;
 	int buffer_mib; /* 0: CAPTURE_BUFFER_MIB */
+	int immediate;  /* every packet at once (several interfaces) */
 };
 
 /*
@@ -50,7 +54,8 @@ char *capture_filter_expr(const char *user, int widen);
  * decoder does not support, naming them.  NULL and err on failure. */
 struct capture *capture_open_file(const char *path, const char *expr,
     char *err, size_t errlen);
-/* Opens an interface: promiscuous as asked, immediate mode, 100 ms timeout. */
+/* Opens an interface: promiscuous as asked; packets in blocks of at most
+ * CAPTURE_TIMEOUT_MS unless o->immediate (see capture.c). */
 struct capture *capture_open_live(const char *iface,
     const struct capture_live_opts *o, const char *expr, char *err, size_t errlen);
 /*

@@ -167,8 +167,9 @@ usage(FILE *f)
 	    "\n"
 	    "Input (at least one):\n"
 	    "  -r FILE            read a pcap or pcapng file; repeatable; - is stdin\n"
-	    "  -i IFACE           capture live on IFACE (promiscuous, immediate mode);\n"
-	    "                     repeatable (up to 32), or \"any\" for every interface\n"
+	    "  -i IFACE           capture live on IFACE (promiscuous; packets come in\n"
+	    "                     blocks, at most 100 ms late); repeatable (up to 32),\n"
+	    "                     or \"any\" for every interface\n"
 	    "  -s SNAPLEN         live snapshot length (default 262144)\n"
 	    "  -p                 live: do not put the interface in promiscuous mode\n"
 	    "  -B MIB             live: kernel buffer size in MiB\n"
@@ -632,6 +633,50 @@ live_cb(u_char *ud, const struct pcap_pkthdr *h, const u_char *d)
 	dash_tick(l->a->dash, &h->ts);
 }
 
+/* One pcap_dispatch() of every handle; EXIT_INPUT (with a message, and
+ * stop set) when one fails, else 0. */
+static int
+dispatch_all(struct app *a, struct live_ud *ud)
+{
+	int status = 0;
+	for (int i = 0; i < a->ncaps && status == 0; i++) {
+		/* Dispatched whether or not poll flagged it: a block the
+		 * timeout retired may be there without a wake-up. */
+		int r = pcap_dispatch(a->caps[i]->p, -1, live_cb, (u_char *)(void *)&ud[i]);
+		if (r == PCAP_ERROR) {
+			fprintf(stderr, "sipwatch: %s: %s\n", a->caps[i]->name,
+			    pcap_geterr(a->caps[i]->p));
+			status = EXIT_INPUT;
+			stop = 1;
+		}
+	}
+	return status;
+}
+
+/*
+ * After a stop: the kernel still holds the packets of each handle's open
+ * block (at most CAPTURE_TIMEOUT_MS old) until its timeout hands the
+ * block over.  Reads on for twice that, so that a stop loses nothing
+ * that had arrived before it.
+ */
+static int
+drain_live(struct app *a, struct pollfd *pfd, struct live_ud *ud)
+{
+	struct timespec t0;
+	const double lim = 2.0 * CAPTURE_TIMEOUT_MS / 1000;
+	double el;
+	int status = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (status == 0 && (el = since(&t0)) < lim) {
+		if (poll(pfd, (nfds_t)a->ncaps, (int)((lim - el) * 1000) + 1) < 0 &&
+		    errno != EINTR)
+			break;
+		status = dispatch_all(a, ud);
+	}
+	return status;
+}
+
 /*
  * Every interface has its own handle, non-blocking, polled on its
  * selectable descriptor; one thread reads them all in one loop (the
@@ -668,23 +713,15 @@ run_live(struct app *a)
 			status = EXIT_INPUT;
 			break;
 		}
-		for (int i = 0; i < a->ncaps && !stop; i++) {
-			/* Dispatched whether or not poll flagged it: TPACKET_V3
-			 * may hold frames in a block until its timeout. */
-			int r = pcap_dispatch(a->caps[i]->p, -1, live_cb, (u_char *)(void *)&ud[i]);
-			if (r == PCAP_ERROR) {
-				fprintf(stderr, "sipwatch: %s: %s\n", a->caps[i]->name,
-				    pcap_geterr(a->caps[i]->p));
-				status = EXIT_INPUT;
-				stop = 1;
-			}
-		}
+		status = dispatch_all(a, ud);
 		if (hup || usr1)
 			act_on_signals(a);
 		if (a->log_interval && since(&a->last_log) >= a->log_interval)
 			log_line(a);
 		dash_tick(a->dash, NULL);
 	}
+	if (status == 0)
+		status = drain_live(a, pfd, ud);
 	capture_counters(a);
 	return status;
 }
@@ -790,7 +827,7 @@ main(int argc, char **argv)
 	const char *run_as = NULL;
 	uid_t run_uid = 0;
 	gid_t run_gid = 0;
-	struct capture_live_opts lo = { 262144, 1, 0 };
+	struct capture_live_opts lo = { 262144, 1, 0, 0 };
 	struct pipeline_cfg cfg;
 	int widen = 1, c, check = 0, fail_on = -1, no_rules = 0;
 	const char *conf_path = NULL;
@@ -1089,6 +1126,8 @@ main(int argc, char **argv)
 	if (caps == NULL)
 		return EXIT_SETUP;
 	if (iface) {
+		/* capture.c: several interfaces interleave packet by packet */
+		lo.immediate = nifaces > 1;
 		for (int i = 0; i < nifaces; i++) {
 			caps[ncaps] = capture_open_live(ifaces[i], &lo, expr, err, sizeof(err));
 			if (caps[ncaps] == NULL) {

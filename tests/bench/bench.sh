@@ -369,6 +369,18 @@ live_section() {
 			[ "$lost" = 0 ] ||
 				echo "At $(commas "$lost") packets/s asked: $(lv lost_why)."
 		fi
+		if [ -n "$(lv cpu)" ]; then
+			# "PPS:SECONDS ..." -> one clause per clean rate
+			echo "sipwatch's CPU (user + system) per clean run of $(commas "$(lv packets)")" \
+				"packets: $(lv cpu | awk -v n="$(lv packets)" '{
+				for (i = 1; i <= NF; i++) {
+					split($i, a, ":")
+					r = sprintf("%d", a[1]); s = r
+					while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
+					printf "%s%s packets/s %.2f s (%.1f us a packet, %.0f%% of a core)",
+					    i > 1 ? "; " : "", s, a[2], a[2] * 1e6 / n, a[2] * a[1] * 100 / n
+				} }')."
+		fi
 		if [ "$lost" != 0 ] && [ -n "$(lv control)" ]; then
 			echo "Control, the same replay captured by" \
 				"\`tcpdump --immediate-mode -w /dev/null\`: $(lv control)."

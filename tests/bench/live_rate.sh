@@ -31,6 +31,9 @@
 #   packets, messages   the replayed prefix
 #   load     the 1-minute load average before the first run
 #   control  how tcpdump fared at lost_pps (see control below)
+#   cpu      sipwatch's CPU at each clean rate: "PPS:SECONDS" pairs, the
+#            CPU (user + system, from start to the last packet read) of the
+#            first clean run at each rate tried
 # Every run is also logged on stderr.
 #
 # Environment:
@@ -70,6 +73,7 @@ finish() { # finish STATUS REASON: writes RESULT and exits
 		echo "messages=${msgs_total:-0}"
 		echo "load=${load:-}"
 		echo "control=${CONTROL:-}"
+		echo "cpu=${cpu_runs:-}"
 	} >"$result"
 	[ "$1" = failed ] && log "$2"
 	exit 0
@@ -210,6 +214,7 @@ trial() {
 	WHY=${WHY# }
 	WHY=${WHY%;}
 	[ -n "$WHY" ] || OK=1
+	LAST_CPU=${cpu:-}
 	log "$(printf '%8d pps asked, %8d sent in %ss, sipwatch CPU %ss: %s' "$rate" "$ACTUAL" \
 		"${SECS:-?}" "${cpu:-?}" "${WHY:-clean}")"
 	return 0
@@ -238,7 +243,7 @@ control() {
 
 # try RATE: up to LIVE_TRIES trials, until one is clean; updates lo (highest clean rate asked), hi (lowest
 # lossy rate asked), best_pps and ceiling.
-lo=0 hi=0 best_pps=0 ceiling=0
+lo=0 hi=0 best_pps=0 ceiling=0 cpu_runs=''
 try() {
 	local t
 	for ((t = 0; t < TRIES; t++)); do
@@ -246,6 +251,7 @@ try() {
 		[ "$OK" = 0 ] || break
 	done
 	if [ "$OK" = 1 ]; then
+		[ -z "$LAST_CPU" ] || cpu_runs="${cpu_runs:+$cpu_runs }$ACTUAL:$LAST_CPU"
 		lo=$1
 		[ "$ACTUAL" -le "$best_pps" ] || best_pps=$ACTUAL
 		# tcpreplay fell more than 5 % short of the rate asked:

@@ -378,7 +378,7 @@ live_section() {
 					r = sprintf("%d", a[1]); s = r
 					while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
 					printf "%s%s packets/s %.2f s (%.1f us a packet, %.0f%% of a core)",
-					    i > 1 ? "; " : "", s, a[2], a[2] * 1e6 / n, a[2] * a[1] * 100 / n
+					    (i > 1 ? "; " : ""), s, a[2], a[2] * 1e6 / n, a[2] * a[1] * 100 / n
 				} }')."
 		fi
 		if [ "$lost" != 0 ] && [ -n "$(lv control)" ]; then

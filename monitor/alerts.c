@@ -35,7 +35,8 @@ static void
 add_str(struct alert_fields *af, const char *name, const char *s, size_t len)
 {
 	if (af->n < ALERT_MAX_FIELDS)
-		af->f[af->n++] = (struct alert_field){ name, s ? s : "", s ? len : 0, 0, 0 };
+		af->f[af->n++] = (struct alert_field){ name, strlen(name), s ? s : "", s ? len : 0,
+			0, 0 };
 }
 
 static void
@@ -54,9 +55,9 @@ static void
 add_num(struct alert_fields *af, const char *name, uint64_t v, int slot)
 {
 	char *b = af->nums[slot];
-	int n = snprintf(b, sizeof(af->nums[slot]), "%" PRIu64, v);
+	size_t n = json_fmt_u64(b, v);
 	if (af->n < ALERT_MAX_FIELDS)
-		af->f[af->n++] = (struct alert_field){ name, b, (size_t)n, 1, v };
+		af->f[af->n++] = (struct alert_field){ name, strlen(name), b, n, 1, v };
 }
 
 void
@@ -66,7 +67,9 @@ alert_fields(struct alert_fields *af, const struct rule_alert *a)
 	time_t t = (time_t)a->ts.tv_sec;
 
 	af->n = 0;
-	if (gmtime_r(&t, &tm) == NULL)
+	if (json_fmt_time(af->ts, a->ts.tv_sec, (long)a->ts.tv_usec) != 0)
+		; /* the usual time, without gmtime_r() and snprintf() */
+	else if (gmtime_r(&t, &tm) == NULL)
 		snprintf(af->ts, sizeof(af->ts), "%lld", (long long)a->ts.tv_sec);
 	else
 		snprintf(af->ts, sizeof(af->ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
@@ -121,10 +124,12 @@ alert_json(struct json *j, const struct rule_alert *a)
 	json_obj_open(j);
 	for (size_t i = 0; i < af.n; i++) {
 		const struct alert_field *f = &af.f[i];
+		/* The names are this file's constants: nothing to escape. */
+		json_key_plain(j, f->name, f->name_len);
 		if (f->is_num)
-			json_ku64(j, f->name, f->num);
+			json_u64(j, f->num);
 		else
-			json_kstr(j, f->name, f->s, f->len);
+			json_str(j, f->s, f->len);
 	}
 	json_obj_close(j);
 }

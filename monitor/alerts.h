@@ -132,7 +132,8 @@ void alert_json(struct json *j, const struct rule_alert *a);
  */
 #define ALERT_MAX_FIELDS 24
 struct alert_field {
-	const char *name;
+	const char *name;  /* a constant: lower-case letters and '_' */
+	size_t name_len;
 	const char *s; /* value as text */
 	size_t len;
 	int is_num;

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void
 json_init(struct json *j)
@@ -30,13 +33,9 @@ json_reset(struct json *j)
 	j->pending = 0;
 }
 
-static int
-reserve(struct json *j, size_t n)
+int
+json_grow(struct json *j, size_t n)
 {
-	if (j->oom)
-		return -1;
-	if (n <= j->cap - j->len)
-		return 0;
 	size_t nc = j->cap ? j->cap : 1024;
 	while (nc - j->len < n) {
 		if (nc > SIZE_MAX / 2) {
@@ -53,6 +52,16 @@ reserve(struct json *j, size_t n)
 	j->p = np;
 	j->cap = nc;
 	return 0;
+}
+
+static int
+reserve(struct json *j, size_t n)
+{
+	if (j->oom)
+		return -1;
+	if (n <= j->cap - j->len)
+		return 0;
+	return json_grow(j, n);
 }
 
 static void
@@ -145,47 +154,135 @@ json_utf8_len(const unsigned char *s, const unsigned char *end)
 	return n;
 }
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "str_body() finds the first special byte of a word by its lowest set bit"
+#endif
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * The bytes of w that a JSON string cannot hold as they are, each marked
+ * by its high bit: below 0x20, '"', '\\', 0x80 and above.  The lowest
+ * mark is exact (a subtraction borrows only upwards), so it is the first
+ * such byte in memory order.
+ */
+static inline uint64_t
+special_bytes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | w) & HIGHS;
+}
+
+/*
+ * s as a JSON string: printable ASCII as it is, '"' and '\\' escaped,
+ * control bytes as \n, \r, \t or \u00XX, valid UTF-8 as it is and any
+ * other byte as \ufffd.  Room for the worst case (six bytes out for each
+ * byte in) is made once; plain bytes are copied eight at a time.
+ */
 static void
 str_body(struct json *j, const char *s, size_t n)
 {
+	if (n > (SIZE_MAX - 2) / 6) {
+		j->oom = 1;
+		return;
+	}
+	if (reserve(j, 6 * n + 2) != 0)
+		return;
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	putc_(j, '"');
+	char *o = j->p + j->len;
+	*o++ = '"';
+#ifdef __SSE2__
+	/* Sixteen bytes at a time: a signed compare with 0x20 finds both
+	 * the control bytes and those of 0x80 and above. */
+	const __m128i sp = _mm_set1_epi8(0x20), dq = _mm_set1_epi8('"'),
+	    bs = _mm_set1_epi8('\\');
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Stored whole: with 16 bytes or more left, o + 16 is within
+		 * the room made above. */
+		_mm_storeu_si128((__m128i *)(void *)o, x);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, sp),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs))));
+		if (m == 0) {
+			o += 16;
+			p += 16;
+			continue;
+		}
+		unsigned k = (unsigned)__builtin_ctz(m);
+		o += k;
+		p += k;
+		break; /* the words below take the special byte */
+	}
+#endif
 	while (p < end) {
-		const unsigned char *run = p;
-		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-			p++;
-		if (p > run)
-			put(j, (const char *)run, (size_t)(p - run));
-		if (p >= end)
-			break;
+		if (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, sizeof(w));
+			/* Copied whole: with 8 bytes or more left, o + 8 is
+			 * within the room made above. */
+			memcpy(o, p, sizeof(w));
+			uint64_t m = special_bytes(w);
+			if (m == 0) {
+				o += 8;
+				p += 8;
+				continue;
+			}
+			unsigned k = (unsigned)__builtin_ctzll(m) / 8;
+			o += k;
+			p += k;
+		} else if (end - p >= 4) {
+			/* The last 4 to 7 bytes, as two loads that may overlap
+			 * (never outside s): plain, they go as they are. */
+			size_t r = (size_t)(end - p);
+			uint32_t lo, hi;
+			memcpy(&lo, p, sizeof(lo));
+			memcpy(&hi, end - 4, sizeof(hi));
+			if (special_bytes((uint64_t)hi << 32 | lo) == 0) {
+				memcpy(o, p, sizeof(lo));
+				memcpy(o + r - 4, end - 4, sizeof(hi));
+				o += r;
+				break;
+			}
+		}
 		unsigned char c = *p;
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			put(j, e, 2);
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			p++;
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
 			p++;
 		} else if (c < 0x20) {
-			char e[6] = { '\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15] };
-			if (c == '\n')
-				put(j, "\\n", 2);
-			else if (c == '\r')
-				put(j, "\\r", 2);
-			else if (c == '\t')
-				put(j, "\\t", 2);
-			else
-				put(j, e, 6);
+			*o++ = '\\';
+			if (c == '\n') {
+				*o++ = 'n';
+			} else if (c == '\r') {
+				*o++ = 'r';
+			} else if (c == '\t') {
+				*o++ = 't';
+			} else {
+				memcpy(o, "u00", 3);
+				o[3] = hexd[c >> 4];
+				o[4] = hexd[c & 15];
+				o += 5;
+			}
 			p++;
 		} else {
 			size_t l = json_utf8_len(p, end);
 			if (l) {
-				put(j, (const char *)p, l);
+				memcpy(o, p, l);
+				o += l;
 				p += l;
 			} else {
-				put(j, "\\ufffd", 6);
+				memcpy(o, "\\ufffd", 6);
+				o += 6;
 				p++;
 			}
 		}
 	}
-	putc_(j, '"');
+	*o++ = '"';
+	j->len = (size_t)(o - j->p);
 }
 
 void
@@ -210,17 +307,28 @@ json_cstr(struct json *j, const char *s)
 	json_str(j, s, s ? strlen(s) : 0);
 }
 
-void
-json_u64(struct json *j, uint64_t v)
+size_t
+json_fmt_u64(char out[JSON_U64_MAX], uint64_t v)
 {
-	char b[24];
+	char b[JSON_U64_MAX];
 	char *e = b + sizeof(b), *q = e;
 	do {
 		*--q = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
+	size_t n = (size_t)(e - q);
+	memcpy(out, q, n);
+	out[n] = '\0';
+	return n;
+}
+
+void
+json_u64(struct json *j, uint64_t v)
+{
+	char b[JSON_U64_MAX];
+	size_t n = json_fmt_u64(b, v);
 	value_start(j);
-	put(j, q, (size_t)(e - q));
+	put(j, b, n);
 }
 
 void
@@ -246,10 +354,67 @@ json_null(struct json *j)
 	put(j, "null", 4);
 }
 
+/* Two digits of v (< 100) at p. */
+static void
+dig2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+size_t
+json_fmt_time(char out[JSON_TIME_MAX], int64_t sec, long usec)
+{
+	/* Years 1970 to 9999, as gmtime_r() and "%04d" would write them;
+	 * anything else is the caller's (its fallback writes what it wrote). */
+	if (sec < 0 || sec > INT64_C(253402300799) || usec < 0 || usec > 999999)
+		return 0;
+	int64_t days = sec / 86400;
+	unsigned rem = (unsigned)(sec % 86400);
+	/* Days since 1970-01-01 to a date in the proleptic Gregorian
+	 * calendar, by 400-year eras of 146,097 days counted from March 1 of
+	 * year 0 (H. Hinnant, "chrono-Compatible Low-Level Date
+	 * Algorithms"). */
+	int64_t z = days + 719468;
+	int64_t era = z / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	unsigned y = (unsigned)(yoe + era * 400) + (m <= 2);
+	dig2(out, y / 100);
+	dig2(out + 2, y % 100);
+	out[4] = '-';
+	dig2(out + 5, m);
+	out[7] = '-';
+	dig2(out + 8, d);
+	out[10] = 'T';
+	dig2(out + 11, rem / 3600);
+	out[13] = ':';
+	dig2(out + 14, rem / 60 % 60);
+	out[16] = ':';
+	dig2(out + 17, rem % 60);
+	out[19] = '.';
+	unsigned u = (unsigned)usec;
+	dig2(out + 20, u / 10000);
+	dig2(out + 22, u / 100 % 100);
+	dig2(out + 24, u % 100);
+	out[26] = 'Z';
+	out[27] = '\0';
+	return 27;
+}
+
 void
 json_time(struct json *j, int64_t sec, long usec)
 {
 	char b[64];
+	size_t fast = json_fmt_time(b, sec, usec);
+	if (fast) {
+		json_str(j, b, fast);
+		return;
+	}
 	struct tm tm;
 	time_t t = (time_t)sec;
 	if (gmtime_r(&t, &tm) == NULL) {

@@ -91,7 +91,7 @@ syslog_sd(struct obuf *b, const struct rule_alert *a)
 		/* The names are fixed ASCII words: valid SD-NAMEs (RFC 5424
 		 * 6.3.3: 1*32 PRINTUSASCII except '=', SP, ']', '"'). */
 		obuf_putc(b, ' ');
-		obuf_put(b, af.f[i].name, strlen(af.f[i].name));
+		obuf_put(b, af.f[i].name, af.f[i].name_len);
 		obuf_put(b, "=\"", 2);
 		syslog_text(b, af.f[i].s, af.f[i].len, 1, SYSLOG_MAX_VALUE);
 		obuf_putc(b, '"');

@@ -552,6 +552,17 @@ json_format(struct sink *s, const struct rule_alert *a, struct obuf *b)
 }
 
 /* Text: one line per alert, fields that a terminal user scans first. */
+/* s, then spaces up to width bytes: printf's "%-*s". */
+static void
+put_padded(struct obuf *b, const char *s, size_t width)
+{
+	static const char sp[] = "                                ";
+	size_t n = strlen(s);
+	obuf_put(b, s, n);
+	if (n < width && width - n < sizeof(sp))
+		obuf_put(b, sp, width - n);
+}
+
 static int
 text_format(struct sink *s, const struct rule_alert *a, struct obuf *b)
 {
@@ -561,19 +572,40 @@ text_format(struct sink *s, const struct rule_alert *a, struct obuf *b)
 	struct tm tm;
 	time_t t = (time_t)a->ts.tv_sec;
 
-	if (gmtime_r(&t, &tm) == NULL || strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		snprintf(ts, sizeof(ts), "%lld", (long long)a->ts.tv_sec);
 	if (a->pkt) {
 		dump_addr(src, sizeof(src), a->pkt->ipver, a->pkt->src);
 		dump_addr(dst, sizeof(dst), a->pkt->ipver, a->pkt->dst);
 	}
-	obuf_printf(b, "%s.%06ldZ %-8s %-20s %s", ts, (long)a->ts.tv_usec,
-	    rule_severity_name(a->severity), a->rule, src);
-	if (a->pkt && a->pkt->ipver == 6)
+	/* The usual line without stdio: what the printf() formats below
+	 * write, for a time json_fmt_time() takes. */
+	char fts[JSON_TIME_MAX];
+	size_t ftn = json_fmt_time(fts, a->ts.tv_sec, (long)a->ts.tv_usec);
+	if (ftn != 0) {
+		obuf_put(b, fts, ftn);
+		obuf_putc(b, ' ');
+		put_padded(b, rule_severity_name(a->severity), 8);
+		obuf_putc(b, ' ');
+		put_padded(b, a->rule, 20);
+		obuf_putc(b, ' ');
+		obuf_put(b, src, strlen(src));
+	} else {
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+			snprintf(ts, sizeof(ts), "%lld", (long long)a->ts.tv_sec);
+		obuf_printf(b, "%s.%06ldZ %-8s %-20s %s", ts, (long)a->ts.tv_usec,
+		    rule_severity_name(a->severity), a->rule, src);
+	}
+	if (a->pkt && a->pkt->ipver == 6) {
 		obuf_printf(b, " port %u -> %s port %u", a->pkt->sport, dst, a->pkt->dport);
-	else if (a->pkt)
-		obuf_printf(b, ":%u -> %s:%u", a->pkt->sport, dst, a->pkt->dport);
-	else
+	} else if (a->pkt) {
+		char n[JSON_U64_MAX];
+		obuf_putc(b, ':');
+		obuf_put(b, n, json_fmt_u64(n, a->pkt->sport));
+		obuf_put(b, " -> ", 4);
+		obuf_put(b, dst, strlen(dst));
+		obuf_putc(b, ':');
+		obuf_put(b, n, json_fmt_u64(n, a->pkt->dport));
+	} else
 		obuf_printf(b, " -> %s", dst);
 	if (a->count > 1)
 		obuf_printf(b, " (x%llu)", (unsigned long long)a->count);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "monitor/alerts.h"
+#include "monitor/json.h"
 #include "monitor/outq.h"
 #include "monitor/syslog_sink.h"
 
@@ -51,6 +52,74 @@ Test(syslog, text_escaping)
 		cr_expect_str_eq(b.p, text_cases[i].want, "%s", text_cases[i].comment);
 		cr_expect_eq(u, text_cases[i].nonascii, "%s: non-ASCII flag", text_cases[i].comment);
 		obuf_free(&b);
+	}
+}
+
+/* syslog_text() one byte at a time, as it was before it copied runs of
+ * plain bytes at once: the reference for the test below. */
+static int
+ref_syslog_text(struct obuf *b, const unsigned char *p, size_t n, int sd, size_t max)
+{
+	const unsigned char *end = p + n;
+	size_t out = 0;
+	int nonascii = 0;
+	while (p < end) {
+		unsigned char c = *p;
+		const char *w = (const char *)p;
+		size_t wl = 1, used = 1;
+		if (!(c >= 0x20 && c < 0x7f)) {
+			size_t l = c >= 0x80 ? json_utf8_len(p, end) : 0;
+			if (l) {
+				wl = used = l;
+			} else {
+				w = "\xEF\xBF\xBD";
+				wl = 3;
+			}
+		}
+		if (out + wl > max)
+			break;
+		if (sd && wl == 1 && (c == '"' || c == '\\' || c == ']'))
+			obuf_putc(b, '\\');
+		obuf_put(b, w, wl);
+		if (wl > 1)
+			nonascii = 1;
+		out += wl;
+		p += used;
+	}
+	return nonascii;
+}
+
+Test(syslog, text_as_the_byte_loop)
+{
+	static const unsigned char pool[] = "abcXYZ019 =[]\"\\\t\x7f\x01\xc3\xbc\xe2\x82\xac"
+	    "\xf0\x9f\x98\x80\xed\xa0\x80\xc0\xff";
+	uint64_t r = 0x9e3779b97f4a7c15ULL;
+	for (int it = 0; it < 30000; it++) {
+		unsigned char buf[300];
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		size_t n = (size_t)(r % sizeof(buf));
+		for (size_t i = 0; i < n; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			/* mostly letters, in runs long enough for 16-byte loads */
+			buf[i] = (r & 7) ? (unsigned char)('a' + (r >> 8) % 26) :
+			    pool[(r >> 8) % (sizeof(pool) - 1)];
+		}
+		int sd = (int)(r >> 20) & 1;
+		size_t max = (r >> 21) % 4 ? SYSLOG_MAX_VALUE : (size_t)((r >> 23) % 64);
+		unsigned char *s = malloc(n ? n : 1); /* exact size: no read past it */
+		cr_assert_not_null(s);
+		memcpy(s, buf, n);
+		struct obuf a, b;
+		obuf_init(&a);
+		obuf_init(&b);
+		int ua = ref_syslog_text(&a, s, n, sd, max);
+		int ub = syslog_text(&b, (const char *)s, n, sd, max);
+		cr_assert_eq(ua, ub, "non-ASCII flag (subject of %zu bytes, sd %d, max %zu)", n, sd, max);
+		cr_assert_eq(a.len, b.len, "length (subject of %zu bytes, sd %d, max %zu)", n, sd, max);
+		cr_assert(a.len == 0 || memcmp(a.p, b.p, a.len) == 0, "text differs");
+		obuf_free(&a);
+		obuf_free(&b);
+		free(s);
 	}
 }
 

@@ -27,8 +27,8 @@ obuf_free(struct obuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int
-obuf_reserve(struct obuf *b, size_t n)
+int
+obuf_grow(struct obuf *b, size_t n)
 {
 	if (b->oom)
 		return -1;
@@ -52,21 +52,6 @@ obuf_reserve(struct obuf *b, size_t n)
 	return 0;
 }
 
-void
-obuf_put(struct obuf *b, const void *s, size_t n)
-{
-	if (n && obuf_reserve(b, n) == 0) {
-		memcpy(b->p + b->len, s, n);
-		b->len += n;
-	}
-}
-
-void
-obuf_putc(struct obuf *b, char c)
-{
-	if (obuf_reserve(b, 1) == 0)
-		b->p[b->len++] = c;
-}
 
 void
 obuf_printf(struct obuf *b, const char *fmt, ...)
@@ -83,7 +68,7 @@ obuf_printf(struct obuf *b, const char *fmt, ...)
 		obuf_put(b, tmp, (size_t)n);
 		return;
 	}
-	if (obuf_reserve(b, (size_t)n + 1) != 0)
+	if (obuf_grow(b, (size_t)n + 1) != 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);

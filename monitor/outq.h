@@ -12,6 +12,7 @@
 #define SIPWATCH_OUTQ_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -25,8 +26,26 @@ struct obuf {
 
 void obuf_init(struct obuf *b);
 void obuf_free(struct obuf *b);
-void obuf_put(struct obuf *b, const void *s, size_t n);
-void obuf_putc(struct obuf *b, char c);
+/* Makes room for n more bytes; -1 (and oom set) when it cannot.  The slow
+ * path of the inline writers below. */
+int obuf_grow(struct obuf *b, size_t n);
+
+static inline void
+obuf_put(struct obuf *b, const void *s, size_t n)
+{
+	if (n == 0 || b->oom || (n > b->cap - b->len && obuf_grow(b, n) != 0))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static inline void
+obuf_putc(struct obuf *b, char c)
+{
+	if (b->oom || (b->cap == b->len && obuf_grow(b, 1) != 0))
+		return;
+	b->p[b->len++] = c;
+}
 __attribute__((format(printf, 2, 3))) void obuf_printf(struct obuf *b, const char *fmt, ...);
 
 /* ------------------------------------------------------------ queue */

@@ -9,6 +9,9 @@
 #include "monitor/json.h"
 
 #include <errno.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -38,6 +41,34 @@ syslog_level(int severity)
 	}
 }
 
+/* The end of the run of bytes from p (up to stop) that syslog_text()
+ * copies as they are: printable ASCII, and inside an SD-PARAM value none
+ * of '"', '\\' and ']'.  Sixteen bytes at a time where SSE2 is. */
+static const unsigned char *
+plain_run(const unsigned char *p, const unsigned char *stop, int sd)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
+	    dq = _mm_set1_epi8(sd ? '"' : 0x7f), bs = _mm_set1_epi8(sd ? '\\' : 0x7f),
+	    rb = _mm_set1_epi8(sd ? ']' : 0x7f);
+	while (stop - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* signed: below 0x20 and 0x80 and above alike */
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, sp),
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, dq)),
+			_mm_or_si128(_mm_cmpeq_epi8(x, bs), _mm_cmpeq_epi8(x, rb))));
+		unsigned m = (unsigned)_mm_movemask_epi8(bad);
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	while (p < stop && *p >= 0x20 && *p < 0x7f &&
+	    !(sd && (*p == '"' || *p == '\\' || *p == ']')))
+		p++;
+	return p;
+}
+
 int
 syslog_text(struct obuf *b, const char *s, size_t n, int sd, size_t max)
 {
@@ -47,6 +78,17 @@ syslog_text(struct obuf *b, const char *s, size_t n, int sd, size_t max)
 	int nonascii = 0;
 
 	while (p < end) {
+		/* A run of printable ASCII that needs no escape, as far as
+		 * the limit lets it go: copied at once. */
+		size_t room = max - out;
+		const unsigned char *stop = (size_t)(end - p) < room ? end : p + room;
+		const unsigned char *r = plain_run(p, stop, sd);
+		if (r > p) {
+			obuf_put(b, p, (size_t)(r - p));
+			out += (size_t)(r - p);
+			p = r;
+			continue;
+		}
 		unsigned char c = *p;
 		const char *w;
 		size_t wl, used;
@@ -99,6 +141,14 @@ syslog_sd(struct obuf *b, const struct rule_alert *a)
 	obuf_putc(b, ']');
 }
 
+/* v >= 0 in decimal, without stdio. */
+static void
+put_dec(struct obuf *b, int v)
+{
+	char t[JSON_U64_MAX];
+	obuf_put(b, t, json_fmt_u64(t, (uint64_t)v));
+}
+
 /* RFC 5424 6.2.7 MSGID: 1*32 PRINTUSASCII; the rule name, or "-". */
 static void
 put_token(struct obuf *b, const char *s, size_t max)
@@ -120,9 +170,9 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 	time_t t = (time_t)a->ts.tv_sec;
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof(tm));
 	if (f->rfc3164) {
+		if (gmtime_r(&t, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
 		/* RFC 3164 4.1.2: "Mmm dd hh:mm:ss", day padded with a space.
 		 * It has no zone: ours is UTC, as the packet times. */
 		static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -137,28 +187,54 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 		return;
 	}
 	/* RFC 5424 6: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG,
-	 * TIMESTAMP the alert's packet time (6.2.3, UTC, microseconds). */
-	obuf_printf(b, "<%d>1 %04d-%02d-%02dT%02d:%02d:%02d.%06ldZ %s ", pri,
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (long)a->ts.tv_usec, f->hostname);
+	 * TIMESTAMP the alert's packet time (6.2.3, UTC, microseconds): the
+	 * same text as json_time()'s, without stdio where it can. */
+	char ts[JSON_TIME_MAX];
+	size_t tsn = json_fmt_time(ts, a->ts.tv_sec, (long)a->ts.tv_usec);
+	if (tsn != 0 && pri >= 0) {
+		obuf_putc(b, '<');
+		put_dec(b, pri);
+		obuf_put(b, ">1 ", 3);
+		obuf_put(b, ts, tsn);
+		obuf_putc(b, ' ');
+		obuf_put(b, f->hostname, strlen(f->hostname));
+		obuf_putc(b, ' ');
+	} else {
+		if (gmtime_r(&t, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
+		obuf_printf(b, "<%d>1 %04d-%02d-%02dT%02d:%02d:%02d.%06ldZ %s ", pri,
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, (long)a->ts.tv_usec, f->hostname);
+	}
 	put_token(b, f->app, 48);
-	obuf_printf(b, " %d ", f->pid);
+	if (f->pid >= 0) {
+		obuf_putc(b, ' ');
+		put_dec(b, f->pid);
+		obuf_putc(b, ' ');
+	} else {
+		obuf_printf(b, " %d ", f->pid);
+	}
 	put_token(b, a->rule, 32);
 	obuf_putc(b, ' ');
 	syslog_sd(b, a);
-	/* 6.4: MSG is UTF-8 with a BOM first when it is not plain ASCII. */
-	struct obuf m;
-	obuf_init(&m);
-	int u = syslog_text(&m, a->message, strlen(a->message), 0, SYSLOG_MAX_VALUE);
-	if (m.len) {
-		obuf_putc(b, ' ');
-		if (u)
-			obuf_put(b, "\xEF\xBB\xBF", 3);
-		obuf_put(b, m.p, m.len);
+	/* 6.4: MSG is UTF-8 with a BOM first when it is not plain ASCII;
+	 * no MSG (nor its SP) when the text is empty.  Written in place,
+	 * the BOM moved in when the text turns out to need it. */
+	size_t at = b->len;
+	obuf_putc(b, ' ');
+	int u = syslog_text(b, a->message, strlen(a->message), 0, SYSLOG_MAX_VALUE);
+	if (b->oom)
+		return;
+	size_t tl = b->len - at - 1;
+	if (tl == 0) {
+		b->len = at;
+	} else if (u) {
+		obuf_put(b, "\xEF\xBB\xBF", 3); /* room for it */
+		if (b->oom)
+			return;
+		memmove(b->p + at + 4, b->p + at + 1, tl);
+		memcpy(b->p + at + 1, "\xEF\xBB\xBF", 3);
 	}
-	if (m.oom)
-		b->oom = 1;
-	obuf_free(&m);
 }
 
 void
@@ -172,15 +248,21 @@ syslog_format(struct obuf *b, const struct syslog_fmt *f, const struct rule_aler
 			obuf_putc(b, '\n');
 		return;
 	}
-	/* RFC 6587 3.4.1: MSG-LEN SP SYSLOG-MSG. */
-	struct obuf m;
-	obuf_init(&m);
-	format_msg(&m, f, a);
-	obuf_printf(b, "%zu ", m.len);
-	obuf_put(b, m.p, m.len);
-	if (m.oom)
-		b->oom = 1;
-	obuf_free(&m);
+	/* RFC 6587 3.4.1: MSG-LEN SP SYSLOG-MSG.  The message is written in
+	 * place and moved up behind its length once that is known. */
+	size_t at = b->len;
+	format_msg(b, f, a);
+	if (b->oom)
+		return;
+	size_t n = b->len - at;
+	char t[JSON_U64_MAX + 1];
+	size_t tn = json_fmt_u64(t, n);
+	t[tn++] = ' ';
+	obuf_put(b, t, tn); /* room for it */
+	if (b->oom)
+		return;
+	memmove(b->p + at + tn, b->p + at, n);
+	memcpy(b->p + at, t, tn);
 }
 
 void

@@ -267,6 +267,10 @@ for mix in $MIXES; do
 			row "sipwatch (default rules, --ui --replay=fast)"
 			keep "${mix}_ui_cpu" "$CPU"
 		fi
+		# What a deployment runs: the alerts written somewhere.
+		log "$mix: sipwatch -o json:/dev/null"
+		measure "$REPS" "$SW" -r "$F" --no-ui --stats=/dev/null -o json:/dev/null
+		row "sipwatch (default rules, alerts as JSON to /dev/null)"
 		if [ -n "$NOPGO" ]; then
 			log "$mix: sipwatch built without PGO"
 			measure "$REPS" "$NOPGO" -r "$F" --no-ui --stats=/dev/null

@@ -31,34 +31,33 @@ alert_transport(const struct rule_pkt *p)
 	    p->transport == IPPROTO_SCTP ? "sctp" : "udp";
 }
 
+/* The helpers take the field name as a string literal (its length known
+ * at compile time). */
 static void
-add_str(struct alert_fields *af, const char *name, const char *s, size_t len)
+add_str(struct alert_fields *af, const char *name, size_t nlen, const char *s, size_t len,
+    int plain)
 {
 	if (af->n < ALERT_MAX_FIELDS)
-		af->f[af->n++] = (struct alert_field){ name, strlen(name), s ? s : "", s ? len : 0,
-			0, 0 };
+		af->f[af->n++] = (struct alert_field){ name, nlen, s ? s : "", s ? len : 0,
+			0, plain, 0 };
 }
+#define add_cstr(af, name, s) \
+	add_str((af), "" name, sizeof(name) - 1, (s), (s) ? strlen(s) : 0, 0)
+/* a value made here (see is_plain) */
+#define add_plain(af, name, s) \
+	add_str((af), "" name, sizeof(name) - 1, (s), strlen(s), 1)
+#define add_span(af, name, sp) \
+	add_str((af), "" name, sizeof(name) - 1, (sp).p, (sp).len, 0)
 
 static void
-add_cstr(struct alert_fields *af, const char *name, const char *s)
-{
-	add_str(af, name, s, s ? strlen(s) : 0);
-}
-
-static void
-add_span(struct alert_fields *af, const char *name, struct span s)
-{
-	add_str(af, name, s.p, s.len);
-}
-
-static void
-add_num(struct alert_fields *af, const char *name, uint64_t v, int slot)
+add_num_n(struct alert_fields *af, const char *name, size_t nlen, uint64_t v, int slot)
 {
 	char *b = af->nums[slot];
 	size_t n = json_fmt_u64(b, v);
 	if (af->n < ALERT_MAX_FIELDS)
-		af->f[af->n++] = (struct alert_field){ name, strlen(name), b, n, 1, v };
+		af->f[af->n++] = (struct alert_field){ name, nlen, b, n, 1, 1, v };
 }
+#define add_num(af, name, v, slot) add_num_n((af), "" name, sizeof(name) - 1, (v), (slot))
 
 void
 alert_fields(struct alert_fields *af, const struct rule_alert *a)
@@ -75,20 +74,20 @@ alert_fields(struct alert_fields *af, const struct rule_alert *a)
 		snprintf(af->ts, sizeof(af->ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
 		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		    tm.tm_min, tm.tm_sec, (long)a->ts.tv_usec);
-	add_cstr(af, "ts", af->ts);
+	add_plain(af, "ts", af->ts);
 	add_cstr(af, "rule", a->rule);
-	add_cstr(af, "severity", rule_severity_name(a->severity));
+	add_plain(af, "severity", rule_severity_name(a->severity));
 	add_cstr(af, "message", a->message);
 	if (a->pkt) {
 		const struct rule_pkt *p = a->pkt;
 		add_num(af, "frame", p->frame, 0);
 		dump_addr(af->src, sizeof(af->src), p->ipver, p->src);
-		add_cstr(af, "src", af->src);
+		add_plain(af, "src", af->src);
 		add_num(af, "sport", p->sport, 1);
 		dump_addr(af->dst, sizeof(af->dst), p->ipver, p->dst);
-		add_cstr(af, "dst", af->dst);
+		add_plain(af, "dst", af->dst);
 		add_num(af, "dport", p->dport, 2);
-		add_cstr(af, "transport", alert_transport(p));
+		add_plain(af, "transport", alert_transport(p));
 	}
 	if (a->msg) {
 		const struct sip_msg *m = a->msg;
@@ -124,10 +123,14 @@ alert_json(struct json *j, const struct rule_alert *a)
 	json_obj_open(j);
 	for (size_t i = 0; i < af.n; i++) {
 		const struct alert_field *f = &af.f[i];
-		/* The names are this file's constants: nothing to escape. */
+		/* The names are this file's constants, and the values made
+		 * here (numbers, the time, addresses, fixed words) are plain:
+		 * nothing to escape. */
 		json_key_plain(j, f->name, f->name_len);
 		if (f->is_num)
-			json_u64(j, f->num);
+			json_raw(j, f->s, f->len);
+		else if (f->is_plain)
+			json_str_plain(j, f->s, f->len);
 		else
 			json_str(j, f->s, f->len);
 	}

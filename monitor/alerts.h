@@ -137,6 +137,9 @@ struct alert_field {
 	const char *s; /* value as text */
 	size_t len;
 	int is_num;
+	int is_plain; /* made here, printable ASCII without '"' or '\\' (a
+	                 number, the time, an address, a fixed word): needs
+	                 no escaping */
 	uint64_t num;
 };
 struct alert_fields {

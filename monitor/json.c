@@ -302,6 +302,27 @@ json_str(struct json *j, const char *s, size_t n)
 }
 
 void
+json_str_plain(struct json *j, const char *s, size_t n)
+{
+	value_start(j);
+	if (n > SIZE_MAX - 2 || reserve(j, n + 2) != 0)
+		return;
+	char *o = j->p + j->len;
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	j->len = (size_t)(o - j->p);
+}
+
+void
+json_raw(struct json *j, const char *s, size_t n)
+{
+	value_start(j);
+	put(j, s, n);
+}
+
+void
 json_cstr(struct json *j, const char *s)
 {
 	json_str(j, s, s ? strlen(s) : 0);

@@ -60,6 +60,11 @@ json_key_plain(struct json *j, const char *k, size_t n)
 }
 
 void json_str(struct json *j, const char *s, size_t n);
+/* json_str() of text known to need no escaping (printable ASCII without
+ * '"' or '\\', made by the program; not checked): quoted as it is. */
+void json_str_plain(struct json *j, const char *s, size_t n);
+/* A value written as it is: a number the caller formatted. */
+void json_raw(struct json *j, const char *s, size_t n);
 void json_cstr(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);

@@ -554,7 +554,6 @@ json_format(struct sink *s, const struct rule_alert *a, struct obuf *b)
 	return 0;
 }
 
-/* Text: one line per alert, fields that a terminal user scans first. */
 /* s, then spaces up to width bytes: printf's "%-*s". */
 static void
 put_padded(struct obuf *b, const char *s, size_t width)
@@ -566,6 +565,7 @@ put_padded(struct obuf *b, const char *s, size_t width)
 		obuf_put(b, sp, width - n);
 }
 
+/* Text: one line per alert, fields that a terminal user scans first. */
 static int
 text_format(struct sink *s, const struct rule_alert *a, struct obuf *b)
 {

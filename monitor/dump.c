@@ -32,6 +32,8 @@ dump_addr(char *buf, size_t len, int ver, const uint8_t *a)
 #define KSPAN(lit, s) (KEY(lit), json_str(j, (s).p, (s).len))
 #define KU64(lit, v) (KEY(lit), json_u64(j, (v)))
 #define KCSTR(lit, s) (KEY(lit), json_cstr(j, (s)))
+/* a value made here (an address, a fixed word): nothing to escape */
+#define KPLAIN(lit, s) (KEY(lit), json_str_plain(j, (s), strlen(s)))
 
 /* The value of a name-addr member (its key written before). */
 static void
@@ -81,13 +83,13 @@ dump_message(struct json *j, const struct pkt_meta *m, const struct sip_msg *msg
 	json_time(j, m->ts.tv_sec, (long)m->ts.tv_usec);
 	KU64("frame", m->frame);
 	dump_addr(a, sizeof(a), m->ipver, m->src);
-	KCSTR("src", a);
+	KPLAIN("src", a);
 	KU64("sport", m->sport);
 	dump_addr(a, sizeof(a), m->ipver, m->dst);
-	KCSTR("dst", a);
+	KPLAIN("dst", a);
 	KU64("dport", m->dport);
 	KU64("ip", m->ipver);
-	KCSTR("transport", m->ws ? "ws" : m->transport == IPPROTO_TCP ? "tcp" :
+	KPLAIN("transport", m->ws ? "ws" : m->transport == IPPROTO_TCP ? "tcp" :
 	    m->transport == IPPROTO_SCTP ? "sctp" : "udp");
 	if (m->encap) {
 		KEY("encap");

@@ -52,6 +52,16 @@ obuf_grow(struct obuf *b, size_t n)
 	return 0;
 }
 
+void
+obuf_insert(struct obuf *b, size_t at, const void *s, size_t n)
+{
+	if (at > b->len || n == 0 || b->oom ||
+	    (n > b->cap - b->len && obuf_grow(b, n) != 0))
+		return;
+	memmove(b->p + at + n, b->p + at, b->len - at);
+	memcpy(b->p + at, s, n);
+	b->len += n;
+}
 
 void
 obuf_printf(struct obuf *b, const char *fmt, ...)

@@ -141,12 +141,12 @@ syslog_sd(struct obuf *b, const struct rule_alert *a)
 	obuf_putc(b, ']');
 }
 
-/* v >= 0 in decimal, without stdio. */
+/* v in decimal, without stdio. */
 static void
-put_dec(struct obuf *b, int v)
+put_dec(struct obuf *b, uint64_t v)
 {
 	char t[JSON_U64_MAX];
-	obuf_put(b, t, json_fmt_u64(t, (uint64_t)v));
+	obuf_put(b, t, json_fmt_u64(t, v));
 }
 
 /* RFC 5424 6.2.7 MSGID: 1*32 PRINTUSASCII; the rule name, or "-". */
@@ -180,7 +180,7 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 		obuf_printf(b, "<%d>%s %2d %02d:%02d:%02d %s ", pri, mon[tm.tm_mon % 12],
 		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f->hostname);
 		put_token(b, f->app, 32);
-		obuf_printf(b, "[%d]: ", f->pid);
+		obuf_printf(b, "[%u]: ", f->pid);
 		syslog_sd(b, a);
 		obuf_putc(b, ' ');
 		syslog_text(b, a->message, strlen(a->message), 0, SYSLOG_MAX_VALUE);
@@ -191,9 +191,9 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 	 * same text as json_time()'s, without stdio where it can. */
 	char ts[JSON_TIME_MAX];
 	size_t tsn = json_fmt_time(ts, a->ts.tv_sec, (long)a->ts.tv_usec);
-	if (tsn != 0 && pri >= 0) {
+	if (tsn != 0) {
 		obuf_putc(b, '<');
-		put_dec(b, pri);
+		put_dec(b, (uint64_t)pri); /* facility | level: never negative */
 		obuf_put(b, ">1 ", 3);
 		obuf_put(b, ts, tsn);
 		obuf_putc(b, ' ');
@@ -207,13 +207,9 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 		    tm.tm_sec, (long)a->ts.tv_usec, f->hostname);
 	}
 	put_token(b, f->app, 48);
-	if (f->pid >= 0) {
-		obuf_putc(b, ' ');
-		put_dec(b, f->pid);
-		obuf_putc(b, ' ');
-	} else {
-		obuf_printf(b, " %d ", f->pid);
-	}
+	obuf_putc(b, ' ');
+	put_dec(b, f->pid);
+	obuf_putc(b, ' ');
 	put_token(b, a->rule, 32);
 	obuf_putc(b, ' ');
 	syslog_sd(b, a);
@@ -229,11 +225,7 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 	if (tl == 0) {
 		b->len = at;
 	} else if (u) {
-		obuf_put(b, "\xEF\xBB\xBF", 3); /* room for it */
-		if (b->oom)
-			return;
-		memmove(b->p + at + 4, b->p + at + 1, tl);
-		memcpy(b->p + at + 1, "\xEF\xBB\xBF", 3);
+		obuf_insert(b, at + 1, "\xEF\xBB\xBF", 3);
 	}
 }
 
@@ -254,15 +246,10 @@ syslog_format(struct obuf *b, const struct syslog_fmt *f, const struct rule_aler
 	format_msg(b, f, a);
 	if (b->oom)
 		return;
-	size_t n = b->len - at;
 	char t[JSON_U64_MAX + 1];
-	size_t tn = json_fmt_u64(t, n);
+	size_t tn = json_fmt_u64(t, b->len - at);
 	t[tn++] = ' ';
-	obuf_put(b, t, tn); /* room for it */
-	if (b->oom)
-		return;
-	memmove(b->p + at + tn, b->p + at, n);
-	memcpy(b->p + at, t, tn);
+	obuf_insert(b, at, t, tn);
 }
 
 void
@@ -330,7 +317,7 @@ syslog_open(struct sink *s, char *err, size_t errlen)
 	    o->rfc3164 ? SYSLOG_FRAME_LF : SYSLOG_FRAME_OCTET;
 	ns->fmt.hostname = ns->hostname;
 	ns->fmt.app = o->ident;
-	ns->fmt.pid = (int)getpid();
+	ns->fmt.pid = (unsigned)getpid();
 	ns->socktype = o->net == SINK_NET_UDP ? SOCK_DGRAM : SOCK_STREAM;
 
 	struct addrinfo hints, *res;

@@ -27,7 +27,7 @@ struct syslog_fmt {
 	int framing;          /* SYSLOG_FRAME_* */
 	const char *hostname; /* PRINTUSASCII */
 	const char *app;      /* APP-NAME / TAG */
-	int pid;
+	unsigned pid;         /* PROCID, getpid() */
 };
 
 /* critical->LOG_CRIT, high->LOG_ERR, medium->LOG_WARNING,

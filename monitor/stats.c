@@ -100,6 +100,7 @@ rules_json(struct json *j, const struct rule_stats *rs)
 		json_ku64(j, rule_severity_name(v), rs->by_severity[v]);
 	json_obj_close(j);
 	json_ku64(j, "suppressed_events", rs->suppressed);
+	json_ku64(j, "rate_limited_alerts", rs->rate_limited);
 	json_ku64(j, "table_evictions", rs->table_evictions);
 	json_ku64(j, "out_of_memory", rs->oom);
 	json_ku64(j, "pattern_limit_hits", rs->pattern_limit_hits);

@@ -36,6 +36,7 @@
 #define THRESHOLD_MIN 1
 #define THRESHOLD_MAX 1000000
 #define DURATION_MAX_MS (7u * 24 * 3600 * 1000)
+#define RATE_MAX 1000000
 #define TABLE_MIN 16
 #define TABLE_MAX 16777216
 #define LIMIT_MAX 65535
@@ -526,6 +527,25 @@ v_duration(struct ctx *x, const yaml_node_t *v, void *out)
 	return 0;
 }
 
+/* alert_rate: {count: N, per: DURATION}; per defaults to 1s, count to 0
+ * (no limit) when only per is given. */
+static int
+v_rate(struct ctx *x, const yaml_node_t *v, void *out)
+{
+	static const char *const keys[] = { "count", "per" };
+	struct alert_rate *r = out, nr = { 0, 1000, 1 };
+	struct uint_arg a = { &nr.count, 0, RATE_MAX };
+
+	if (v->type != YAML_MAPPING_NODE)
+		return fail_type(x, v, "a mapping like {count: 1000, per: 1s}");
+	if (map_check(x, v, keys, N(keys)) < 0 ||
+	    field(x, v, "count", v_uint, &a) < 0 ||
+	    field(x, v, "per", v_duration, &nr.per_ms) < 0)
+		return -1;
+	*r = nr;
+	return 0;
+}
+
 static int
 v_severity(struct ctx *x, const yaml_node_t *v, void *out)
 {
@@ -850,6 +870,7 @@ apply_rule(struct ctx *x, unsigned id, const yaml_node_t *n)
 		keys[nk++] = "threshold";
 	if (fl & (RF_THRESHOLD | RF_WINDOW))
 		keys[nk++] = "window";
+	keys[nk++] = "alert_rate";
 	if (fl & RF_ALLOW_FROM)
 		keys[nk++] = "allow_from";
 	if (fl & RF_DENY) {
@@ -872,6 +893,7 @@ apply_rule(struct ctx *x, unsigned id, const yaml_node_t *n)
 	if (field(x, n, "enabled", v_bool, &r->enabled) < 0 ||
 	    field(x, n, "severity", v_severity, &r->severity) < 0 ||
 	    field(x, n, "suppress", v_duration, &r->suppress_ms) < 0 ||
+	    field(x, n, "alert_rate", v_rate, &r->rate) < 0 ||
 	    field(x, n, "threshold", v_threshold, &r->threshold) < 0 ||
 	    field(x, n, "window", v_duration, &r->window_ms) < 0 ||
 	    field(x, n, "allow_from", v_refs, &c->us_allow_from) < 0 ||
@@ -1001,7 +1023,7 @@ apply_custom_one(struct ctx *x, const yaml_node_t *n, struct custom_def *d)
 {
 	static const char *const keys[] = {
 		"name", "header", "target", "pcre", "severity", "threshold",
-		"window", "suppress", "enabled"
+		"window", "suppress", "enabled", "alert_rate"
 	};
 	struct rule_config *c = x->c;
 	const yaml_node_t *vn, *vh, *vt, *vp;
@@ -1079,7 +1101,8 @@ apply_custom_one(struct ctx *x, const yaml_node_t *n, struct custom_def *d)
 	    field(x, n, "severity", v_severity, &d->c.severity) < 0 ||
 	    field(x, n, "threshold", v_custom_threshold, &d->c.threshold) < 0 ||
 	    field(x, n, "window", v_duration, &d->c.window_ms) < 0 ||
-	    field(x, n, "suppress", v_duration, &d->c.suppress_ms) < 0)
+	    field(x, n, "suppress", v_duration, &d->c.suppress_ms) < 0 ||
+	    field(x, n, "alert_rate", v_rate, &d->c.rate) < 0)
 		return -1;
 	return 0;
 }
@@ -1125,6 +1148,15 @@ apply_tables(struct ctx *x, const yaml_node_t *n)
 	if (map_check(x, n, keys, N(keys)) < 0)
 		return -1;
 	return field(x, n, "size", v_uint, &a);
+}
+
+static int
+apply_alert_rate(struct ctx *x, const yaml_node_t *n)
+{
+	if (v_rate(x, n, &x->c->alert_rate) < 0)
+		return -1;
+	x->c->alert_rate.set = 0; /* the default, not a rule's own */
+	return 0;
 }
 
 /* ------------------------------------------------------------ outputs */
@@ -1264,7 +1296,8 @@ static int
 apply_root(struct ctx *x, const yaml_node_t *n)
 {
 	static const char *const keys[] = {
-		"networks", "domains", "rules", "custom", "tables", "outputs"
+		"networks", "domains", "rules", "custom", "tables", "outputs",
+		"alert_rate"
 	};
 	/* Networks first: everything else refers to them by name.  Rules
 	 * before domains: a domain inherits weak_auth.require_sha256. */
@@ -1275,6 +1308,7 @@ apply_root(struct ctx *x, const yaml_node_t *n)
 		{ "networks", apply_networks }, { "rules", apply_rules },
 		{ "domains", apply_domains }, { "custom", apply_custom },
 		{ "tables", apply_tables }, { "outputs", apply_outputs },
+		{ "alert_rate", apply_alert_rate },
 	};
 	size_t i, old;
 

@@ -53,6 +53,15 @@ enum rule_id {
 const char *rule_name(unsigned id); /* "unknown-source" ... */
 const char *rule_key(unsigned id);  /* "unknown_source" ... */
 
+/* alert_rate: at most count alerts of one rule per per_ms of packet
+ * time (count 0: no limit); the rest are counted and reported together. */
+struct alert_rate {
+	uint32_t count;
+	uint32_t per_ms;
+	int set;             /* a rule's own: given in the file (else the
+	                        top-level alert_rate applies) */
+};
+
 /* What every rule has.  Times are milliseconds of packet time. */
 struct rule_common {
 	int enabled;
@@ -60,6 +69,7 @@ struct rule_common {
 	uint32_t threshold;  /* thresholded rules: events (or distinct users) */
 	uint32_t window_ms;  /* thresholded rules: sliding window */
 	uint32_t suppress_ms; /* one alert per rule and key per this long */
+	struct alert_rate rate; /* rule_alert_rate() gives the one in force */
 };
 
 /* A list of network names (indexes into rule_config.networks). */
@@ -155,6 +165,9 @@ struct rule_config {
 	/* bounded tables: keys per counter table (LRU eviction beyond) */
 	uint32_t table_size;
 
+	/* alert_rate: every rule's, unless the rule sets its own */
+	struct alert_rate alert_rate;
+
 	struct output_def *outputs;
 	size_t n_outputs;
 };
@@ -176,6 +189,14 @@ struct rule_config *rule_config_default(char *err, size_t errlen);
 /* The YAML text of the built-in defaults (for --dump-config style use). */
 const char *rule_config_default_yaml(void);
 void rule_config_free(struct rule_config *c);
+
+/* The alert rate limit in force for a rule (a built-in's c->r[i], or a
+ * custom rule's c): its own when set, else the top-level one. */
+static inline struct alert_rate
+rule_alert_rate(const struct rule_config *c, const struct rule_common *r)
+{
+	return r->rate.set ? r->rate : c->alert_rate;
+}
 
 /* Index of a network name, or -1. */
 int rule_config_network(const struct rule_config *c, const char *name);

@@ -441,10 +441,10 @@ static const struct err_case err_cases[] = {
 	  "rule name" },
 	{ "rules:\n  from_flood: {treshold: 5}\n",
 	  "t.yaml:2:16: rules.from_flood.treshold: unknown key; expected one of: enabled, "
-	  "severity, suppress, threshold, window", "rule key" },
+	  "severity, suppress, threshold, window, alert_rate", "rule key" },
 	{ "rules:\n  scanner: {patterns: [], pattern: []}\n",
 	  "t.yaml:2:27: rules.scanner.pattern: unknown key; expected one of: enabled, "
-	  "severity, suppress, patterns, add_patterns", "scanner key" },
+	  "severity, suppress, alert_rate, patterns, add_patterns", "scanner key" },
 	{ "rules: {malformed: {limits: {url: 5}}}\n",
 	  "t.yaml:1:30: rules.malformed.limits.url: unknown key; expected one of: uri, "
 	  "call_id, from, to, contact, via, cseq_method, body", "limits key" },
@@ -453,9 +453,20 @@ static const struct err_case err_cases[] = {
 	  "allow_from, require_tls, require_auth, require_sha256", "domain key" },
 	{ "custom:\n  - {name: a, header: X, pcre: b, sevrity: low}\n",
 	  "t.yaml:2:35: custom[0].sevrity: unknown key; expected one of: name, header, "
-	  "target, pcre, severity, threshold, window, suppress, enabled", "custom key" },
+	  "target, pcre, severity, threshold, window, suppress, enabled, alert_rate", "custom key" },
 	{ "tables: {sise: 5}\n",
 	  "t.yaml:1:10: tables.sise: unknown key; expected one of: size", "tables key" },
+	{ "alert_rate: {count: 5, pr: 1s}\n",
+	  "t.yaml:1:24: alert_rate.pr: unknown key; expected one of: count, per", "rate key" },
+	{ "alert_rate: {count: -1}\n",
+	  "t.yaml:1:21: alert_rate.count: expected a number from 0 to 1000000, got \"-1\"",
+	  "rate count" },
+	{ "rules: {scanner: {alert_rate: {count: 5, per: 0s}}}\n",
+	  "t.yaml:1:47: rules.scanner.alert_rate.per: expected a duration from 1ms to 7d, got \"0s\"",
+	  "rate per" },
+	{ "custom:\n  - {name: a, header: X, pcre: b, alert_rate: 5}\n",
+	  "t.yaml:2:47: custom[0].alert_rate: expected a mapping like {count: 1000, per: 1s}, "
+	  "got \"5\"", "rate shape" },
 	{ "rules:\n  scanner:\n    threshold: 5\n",
 	  "t.yaml:3:5: rules.scanner.threshold: this rule has no threshold",
 	  "threshold on a rule without one" },

@@ -113,7 +113,10 @@ static const char default_yaml[] =
     "    limits: {uri: 256, call_id: 256, from: 256, to: 256, contact: 256,\n"
     "             via: 1024, cseq_method: 20, body: 8192}\n"
     "tables:\n"
-    "  size: 65536\n";
+    "  size: 65536\n"
+    "alert_rate:                 # per rule; a rule may set its own\n"
+    "  count: 10000              # alerts per `per` of packet time; 0: no limit\n"
+    "  per: 10s\n";
 
 const char *
 rule_config_default_yaml(void)

@@ -476,6 +476,17 @@ struct rtab {
 	                          auth-breach can tell that none is recent
 	                          without looking any up */
 	struct rule_engine *e;
+	/* alert_rate (rule_alert_rate()): at most rl_count alerts in the
+	 * window of rl_per ms that the first of them opened at rl_start; the
+	 * alerts beyond are held back (rl_held, standing for rl_events
+	 * events, the highest severity rl_sev) and reported in one alert
+	 * once the window is over. */
+	uint32_t rl_count;     /* 0: no limit */
+	uint32_t rl_used;
+	int64_t rl_per;
+	int64_t rl_start;      /* INT64_MIN: no window open */
+	uint64_t rl_held, rl_events;
+	int rl_sev;
 };
 
 /* unauthenticated-call: recent dialog-opening INVITEs by Call-ID. */
@@ -534,6 +545,9 @@ struct rule_engine {
 	struct pattern *scan_any; /* prefilter: all scanner patterns as one */
 	struct litscan *scan_lit; /* cheaper one, when all are literals */
 	struct pattern *du_any;   /* prefilter: the deny patterns as one */
+	int64_t rl_due;        /* packet time at which a rule's held-back
+	                          alerts are due to be reported (INT64_MAX:
+	                          none held) */
 	char msg[MSG_MAX];
 };
 
@@ -760,7 +774,7 @@ kent_key(const struct rtab *rt, const struct kent *k, char out[KEY_MAX])
 	}
 }
 
-static void emit(struct rule_engine *e, const struct rtab *rt, const char *key,
+static void emit(struct rule_engine *e, struct rtab *rt, const char *key,
     uint64_t count, int sev, const char *msg, const struct rule_pkt *p,
     const struct sip_msg *m, const struct sip_summary *s);
 
@@ -924,6 +938,10 @@ rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
 	rt->dcap = dcap;
 	rt->kx = kx;
 	rt->crossed = INT64_MIN;
+	struct alert_rate r = rule_alert_rate(e->cfg, c);
+	rt->rl_count = r.count;
+	rt->rl_per = r.per_ms ? r.per_ms : 1000;
+	rt->rl_start = INT64_MIN;
 	rt->idle = max64(c->window_ms, c->suppress_ms);
 	/* Only a window or distinct users can empty before the suppression
 	 * window ends: every event of a rule without them alerts or is held
@@ -1092,13 +1110,12 @@ decide(struct rule_engine *e, struct rtab *rt, struct kent *k, const struct rkey
 	return n;
 }
 
+/* Hands one alert to the callback, and counts it. */
 static void
-emit(struct rule_engine *e, const struct rtab *rt, const char *key, uint64_t count,
+emit_now(struct rule_engine *e, const struct rtab *rt, const char *key, uint64_t count,
     int sev, const char *msg, const struct rule_pkt *p, const struct sip_msg *m,
     const struct sip_summary *s)
 {
-	if (sev < 0 || sev >= SEV__COUNT)
-		sev = SEV_MEDIUM;
 	struct rule_alert a = {
 		.ts = e->ts,
 		.rule = rt->name,
@@ -1118,6 +1135,104 @@ emit(struct rule_engine *e, const struct rtab *rt, const char *key, uint64_t cou
 	e->st->by_severity[sev]++;
 	if (e->fn)
 		e->fn(e->ud, &a);
+}
+
+/* "1000 per 1s": the limit as the configuration would write it. */
+static void
+sb_rate(struct sb *b, const struct rtab *rt)
+{
+	sb_u64(b, rt->rl_count);
+	sb_cat(b, " per ");
+	if (rt->rl_per % 1000 == 0) {
+		sb_u64(b, (uint64_t)rt->rl_per / 1000);
+		sb_cat(b, "s");
+	} else {
+		sb_u64(b, (uint64_t)rt->rl_per);
+		sb_cat(b, "ms");
+	}
+}
+
+/* Reports rt's held-back alerts (rt->rl_held > 0) in one alert: no key,
+ * no packet, the events they stood for as its count. */
+static __attribute__((noinline)) void
+rate_report(struct rule_engine *e, struct rtab *rt)
+{
+	char m[MSG_MAX];
+	struct sb b;
+	sb_init(&b, m, sizeof(m));
+	sb_u64(&b, rt->rl_held);
+	sb_cat(&b, " further ");
+	sb_cat(&b, rt->name);
+	sb_cat(&b, rt->rl_held == 1 ? " alert (" : " alerts (");
+	sb_u64(&b, rt->rl_events);
+	sb_cat(&b, rt->rl_events == 1 ? " event)" : " events)");
+	sb_cat(&b, " held back by the alert rate limit of ");
+	sb_rate(&b, rt);
+	uint64_t n = rt->rl_events;
+	int sev = rt->rl_sev;
+	rt->rl_held = rt->rl_events = 0;
+	emit_now(e, rt, NULL, n, sev, m, NULL, NULL, NULL);
+}
+
+/* 1 when rt may raise one more alert now; else the alert is held back
+ * (counted, and reported by rate_report() once its window is over).
+ * Out of line: only rules with a limit come here, once per alert. */
+static __attribute__((noinline)) int
+rate_ok(struct rule_engine *e, struct rtab *rt, uint64_t count, int sev)
+{
+	if (rt->rl_start == INT64_MIN || e->now - rt->rl_start >= rt->rl_per) {
+		if (rt->rl_held)
+			rate_report(e, rt);
+		rt->rl_start = e->now;
+		rt->rl_used = 0;
+	}
+	if (rt->rl_used < rt->rl_count) {
+		rt->rl_used++;
+		return 1;
+	}
+	if (rt->rl_held++ == 0) {
+		rt->rl_sev = sev;
+		if (rt->rl_start + rt->rl_per < e->rl_due)
+			e->rl_due = rt->rl_start + rt->rl_per;
+	} else if (sev > rt->rl_sev) {
+		rt->rl_sev = sev;
+	}
+	rt->rl_events += count;
+	e->st->rate_limited++;
+	return 0;
+}
+
+static void
+emit(struct rule_engine *e, struct rtab *rt, const char *key, uint64_t count, int sev,
+    const char *msg, const struct rule_pkt *p, const struct sip_msg *m,
+    const struct sip_summary *s)
+{
+	if (sev < 0 || sev >= SEV__COUNT)
+		sev = SEV_MEDIUM;
+	if (rt->rl_count && !rate_ok(e, rt, count, sev))
+		return;
+	emit_now(e, rt, key, count, sev, msg, p, m, s);
+}
+
+/* Reports the held-back alerts of every rule whose window is over, and
+ * sets when the next are due. */
+static __attribute__((noinline)) void
+rate_tick(struct rule_engine *e)
+{
+	int64_t due = INT64_MAX;
+	size_t nc = e->cfg->n_customs;
+	for (size_t i = 0; i < R__COUNT + nc; i++) {
+		struct rtab *rt = i < R__COUNT ? &e->rt[i] : &e->crt[i - R__COUNT];
+		if (!rt->live || rt->rl_held == 0)
+			continue;
+		if (e->now - rt->rl_start >= rt->rl_per) {
+			rate_report(e, rt);
+			rt->rl_start = INT64_MIN;
+		} else if (rt->rl_start + rt->rl_per < due) {
+			due = rt->rl_start + rt->rl_per;
+		}
+	}
+	e->rl_due = due;
 }
 
 /* -------------------------------------------------------- per message */
@@ -2386,6 +2501,8 @@ rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
 		e->ts = p->ts;
 	}
 	e->st->cleartext_msgs++;
+	if (e->now >= e->rl_due)
+		rate_tick(e);
 	prefetch_keys(&x);
 
 	if (msg->is_request) {
@@ -2452,6 +2569,9 @@ flush_table(struct rtab *rt)
 		return;
 	for (struct ktab_ent *n = ktab_oldest(&rt->t); n; n = ktab_newer(&rt->t, n))
 		flush_entry(rt, (struct kent *)n);
+	/* Last: the flush's own alerts may have been held back. */
+	if (rt->rl_held)
+		rate_report(rt->e, rt);
 }
 
 void
@@ -2573,6 +2693,7 @@ rule_engine_new(const struct rule_config *cfg, rule_alert_fn fn, void *ud,
 	e->cfg = cfg;
 	e->fn = fn;
 	e->ud = ud;
+	e->rl_due = INT64_MAX;
 	e->st = calloc(1, sizeof(*e->st));
 	e->dom_len = calloc(cfg->n_domains + 1, sizeof(*e->dom_len));
 	e->crt = calloc(cfg->n_customs + 1, sizeof(*e->crt));
@@ -2770,6 +2891,12 @@ rtab_swap_entries(struct rtab *a, struct rtab *b)
 	b->t.ud = b;
 	a->tx = b->tx, a->ntx = b->ntx, a->ctx = b->ctx, a->crossed = b->crossed;
 	b->tx = t.tx, b->ntx = t.ntx, b->ctx = t.ctx, b->crossed = t.crossed;
+	/* The rate limit's window and held-back alerts go with the entries;
+	 * the limit stays with the configuration. */
+	a->rl_used = b->rl_used, a->rl_start = b->rl_start, a->rl_held = b->rl_held;
+	a->rl_events = b->rl_events, a->rl_sev = b->rl_sev;
+	b->rl_used = t.rl_used, b->rl_start = t.rl_start, b->rl_held = t.rl_held;
+	b->rl_events = t.rl_events, b->rl_sev = t.rl_sev;
 }
 
 /* Exchanges two rule tables, each staying with its engine. */
@@ -2786,6 +2913,12 @@ rtab_swap(struct rtab *a, struct rtab *b)
 	b->live = ta.live, b->rule_id = ta.rule_id, b->name = ta.name;
 	b->c = ta.c, b->idle = ta.idle, b->quiet = ta.quiet, b->dcap = ta.dcap, b->kx = ta.kx;
 	b->tx = ta.tx, b->ntx = ta.ntx, b->ctx = ta.ctx, b->crossed = ta.crossed;
+	a->rl_count = tb.rl_count, a->rl_per = tb.rl_per, a->rl_used = tb.rl_used;
+	a->rl_start = tb.rl_start, a->rl_held = tb.rl_held, a->rl_events = tb.rl_events;
+	a->rl_sev = tb.rl_sev;
+	b->rl_count = ta.rl_count, b->rl_per = ta.rl_per, b->rl_used = ta.rl_used;
+	b->rl_start = ta.rl_start, b->rl_held = ta.rl_held, b->rl_events = ta.rl_events;
+	b->rl_sev = ta.rl_sev;
 }
 
 static void
@@ -2829,6 +2962,8 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 		    common_eq(&oc->r[i], &nc->r[i]) && lists_eq(oc, nc, i)) {
 			o->c = w->c;
 			o->idle = w->idle; /* auth-bruteforce's follows auth-breach */
+			o->rl_count = w->rl_count;
+			o->rl_per = w->rl_per;
 			continue;
 		}
 		if (o->live || w->live)
@@ -2902,6 +3037,7 @@ rule_engine_reload(struct rule_engine *e, const struct rule_config *nc,
 		e->crt[j].e = e;
 	for (size_t i = 0; i < oc->n_customs; i++)
 		n->crt[i].e = n;
+	e->rl_due = 0; /* rate_tick() finds the next due time anew */
 	set_active(e);
 	rule_engine_free(n);
 	snprintf(err, errlen, "%s", b.n ? note : "");

@@ -1645,3 +1645,183 @@ Test(engine, window_wrap_clears_counted_slots)
 	feed(1950, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
 	cr_expect_eq(ngot, 0, "the nine events of sub-bucket 2 still counted");
 }
+
+/* ----------------------------------------------------- alert rate limit */
+
+/* An OPTIONS from 10.0.1.i to B: a new cleartext-signalling peer pair
+ * (and scanner key, with a scanner User-Agent) per i. */
+static void
+sweep(int i, int64_t ms, int scan)
+{
+	char src[32];
+	snprintf(src, sizeof(src), "10.0.1.%d", i);
+	feed(ms, src, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x",
+	    .extra = scan ? "User-Agent: scanner\r\n" : NULL });
+}
+
+Test(engine, alert_rate_holds_and_reports)
+{
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	cfg.alert_rate = (struct alert_rate){ 3, 1000, 0 };
+	start();
+	for (int i = 0; i < 10; i++)
+		sweep(i, 1000 + i, 0);
+	cr_assert_eq(ngot, 3, "the first 3 of the window pass");
+	EXPECT_ALERT(2, "cleartext-signalling", 1, "10.0.0.2 <-> 10.0.1.2");
+	cr_expect_eq(rule_engine_stats(eng)->rate_limited, 7u);
+	/* Still within the window that opened at 1000: nothing yet. */
+	sweep(0, 1999, 0);
+	cr_assert_eq(ngot, 3);
+	/* The window is over: the next message (here one that alerts
+	 * nothing itself, its pair being suppressed) brings the report. */
+	sweep(1, 2000, 0);
+	cr_assert_eq(ngot, 4);
+	EXPECT_ALERT(3, "cleartext-signalling", 7, "");
+	cr_expect(!got[3].has_key && !got[3].has_pkt);
+	cr_expect_eq(got[3].sev, SEV_LOW);
+	cr_expect_str_eq(got[3].msg, "7 further cleartext-signalling alerts (7 events) held back "
+	    "by the alert rate limit of 3 per 1s");
+	/* A new window opens with the next alert. */
+	for (int i = 10; i < 15; i++)
+		sweep(i, 2500 + i, 0);
+	cr_assert_eq(ngot, 7);
+	EXPECT_ALERT(6, "cleartext-signalling", 1, "10.0.0.2 <-> 10.0.1.12");
+	/* At the end the keys' own flushes (10.0.1.0 and .1 hold one
+	 * suppressed event each) are held too, and everything held is
+	 * reported: 2 alerts of 1 event, 2 flushes of 1. */
+	rule_engine_finish(eng);
+	cr_assert_eq(ngot, 8);
+	EXPECT_ALERT(7, "cleartext-signalling", 4, "");
+	cr_expect_str_eq(got[7].msg, "4 further cleartext-signalling alerts (4 events) held back "
+	    "by the alert rate limit of 3 per 1s");
+	const struct rule_stats *st = rule_engine_stats(eng);
+	cr_expect_eq(st->rate_limited, 11u);
+	cr_expect_eq(st->alerts[R_CLEARTEXT_SIGNALLING], 8u, "reports count as alerts");
+}
+
+Test(engine, alert_rate_rule_overrides)
+{
+	add(&cfg.scanner, "scanner");
+	rule_on(R_SCANNER, 0, 0, 60000);
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	cfg.alert_rate = (struct alert_rate){ 1, 500, 0 };
+	cfg.r[R_SCANNER].rate = (struct alert_rate){ 0, 1000, 1 }; /* no limit */
+	start();
+	for (int i = 0; i < 5; i++)
+		sweep(i, 1000 + i, 1);
+	int scan = 0, clear = 0;
+	for (int i = 0; i < ngot; i++) {
+		scan += got[i].id == R_SCANNER;
+		clear += got[i].id == R_CLEARTEXT_SIGNALLING;
+	}
+	cr_expect_eq(scan, 5, "the scanner rule has no limit");
+	cr_expect_eq(clear, 1, "cleartext-signalling: 1 per 500ms");
+	sweep(9, 1600, 0);
+	cr_assert_eq(ngot, 8, "the report, then the new window's alert");
+	EXPECT_ALERT(6, "cleartext-signalling", 4, "");
+	cr_expect_str_eq(got[6].msg, "4 further cleartext-signalling alerts (4 events) held back "
+	    "by the alert rate limit of 1 per 500ms");
+	EXPECT_ALERT(7, "cleartext-signalling", 1, "10.0.0.2 <-> 10.0.1.9");
+}
+
+/* A held-back alert stands for its events, and the report for them all. */
+Test(engine, alert_rate_report_carries_events)
+{
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 10000);
+	cfg.alert_rate = (struct alert_rate){ 1, 100000, 0 };
+	start();
+	sweep(0, 1000, 0);              /* passes: the window's one */
+	for (int i = 1; i <= 3; i++)
+		sweep(1, 1000 + i, 0);  /* held (1 event), then suppressed */
+	cr_assert_eq(ngot, 1);
+	/* After the suppression window 10.0.1.1's entry has expired: its
+	 * flush (2 events) and its new alert (1) are held. */
+	sweep(1, 12000, 0);
+	sweep(2, 13000, 0);             /* held (1) */
+	cr_assert_eq(ngot, 1);
+	cr_expect_eq(rule_engine_stats(eng)->rate_limited, 4u);
+	sweep(3, 101000, 0);            /* the window is over */
+	cr_assert_eq(ngot, 3);
+	EXPECT_ALERT(1, "cleartext-signalling", 5, "");
+	cr_expect_str_eq(got[1].msg, "4 further cleartext-signalling alerts (5 events) held back "
+	    "by the alert rate limit of 1 per 100s");
+	EXPECT_ALERT(2, "cleartext-signalling", 1, "10.0.0.2 <-> 10.0.1.3");
+}
+
+/* The report is at the highest severity among the alerts it stands for. */
+Test(engine, alert_rate_report_keeps_the_highest_severity)
+{
+	cfg.cs_require_tls.n = 1;
+	cfg.cs_require_tls.idx[0] = net(0, "pci", "172.16.0.0/12", NULL);
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	cfg.alert_rate = (struct alert_rate){ 1, 1000, 0 };
+	start();
+	feed(1000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(1001, "10.5.5.5", "10.6.6.6", (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(1002, "10.5.5.5", "172.16.3.3", (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	feed(1003, "10.5.5.5", "10.6.6.7", (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 1);
+	rule_engine_finish(eng);
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(1, "cleartext-signalling", 3, "");
+	cr_expect_eq(got[1].sev, SEV_HIGH);
+}
+
+/* A reload keeps a kept rule's window and held-back alerts (under the new
+ * limit), and reports them when the rule's table is replaced. */
+Test(engine, alert_rate_across_reload)
+{
+	static struct rule_config wider, other;
+	char err[256];
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	cfg.alert_rate = (struct alert_rate){ 1, 10000, 0 };
+	start();
+	for (int i = 0; i < 3; i++)
+		sweep(i, 1000 + i, 0);
+	cr_assert_eq(ngot, 1);
+	wider = cfg;
+	wider.alert_rate.count = 3;
+	cr_assert_eq(rule_engine_reload(eng, &wider, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ngot, 1, "the table is kept: nothing reported");
+	for (int i = 3; i < 6; i++)
+		sweep(i, 2000 + i, 0);
+	cr_assert_eq(ngot, 3, "2 more pass in the same window (3 in all), 1 more held");
+	other = wider;
+	other.r[R_CLEARTEXT_SIGNALLING].suppress_ms = 30000;
+	cr_assert_eq(rule_engine_reload(eng, &other, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ngot, 4, "the replaced table's held-back alerts are reported");
+	EXPECT_ALERT(3, "cleartext-signalling", 3, "");
+	cr_expect_str_eq(got[3].msg, "3 further cleartext-signalling alerts (3 events) held back "
+	    "by the alert rate limit of 3 per 10s");
+	sweep(9, 3000, 0);
+	cr_assert_eq(ngot, 5, "the new table starts a window of its own");
+	rule_engine_finish(eng);
+	cr_expect_eq(ngot, 5);
+}
+
+/* Custom rules: limited like the built-in ones, and a kept custom rule's
+ * held-back alerts survive a reload. */
+Test(engine, alert_rate_custom_rule_across_reload)
+{
+	static struct rule_config same;
+	char err[256];
+	custom(0, "subject-probe", CUSTOM_HEADER, "Subject", "^probe", 0, 0, 60000);
+	cfg.alert_rate = (struct alert_rate){ 1, 10000, 0 };
+	start();
+	for (int i = 0; i < 3; i++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.0.2.%d", i);
+		feed(1000 + i, src, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = "Subject: probe\r\n" });
+	}
+	cr_assert_eq(ngot, 1);
+	same = cfg;
+	cr_assert_eq(rule_engine_reload(eng, &same, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ngot, 1);
+	feed(11000, A, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x" });
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(1, "subject-probe", 2, "");
+	cr_expect_eq(got[1].id, -1);
+	cr_expect_str_eq(got[1].msg, "2 further subject-probe alerts (2 events) held back by the "
+	    "alert rate limit of 1 per 10s");
+	cr_expect_eq(rule_engine_stats(eng)->alerts_custom, 2u);
+}

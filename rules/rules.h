@@ -57,6 +57,8 @@ struct rule_stats {
 	uint64_t alerts_custom;
 	uint64_t by_severity[SEV__COUNT];
 	uint64_t suppressed;      /* events folded into a later alert's count */
+	uint64_t rate_limited;    /* alerts held back by a rule's alert_rate
+	                             (reported in one alert per window) */
 	uint64_t table_evictions; /* keys evicted from full rule tables */
 	uint64_t oom;             /* events not counted: out of memory */
 	uint64_t pattern_limit_hits;

@@ -6,7 +6,7 @@
 #   OUTDIR defaults to pcaps/; NAME is any of
 #   sipp-udp sipp-tcp kamailio-tls svwar-kamailio demo sipp-invite-flood
 #   sipp-register-flood toll-fraud sdes-tls-mix weak-auth ipv6-scan
-#   (default: all).
+#   svmap-sweep (default: all).
 # Writes OUTDIR/NAME.pcap and OUTDIR/NAME.msgs (from tshark, via
 # tests/fixtures-tools/tshark_msgs.py; check them by hand after a rerun).
 #
@@ -24,6 +24,8 @@
 #   127.0.0.46 sipp phone 1001       127.0.0.47 sipp PBX (sdes-tls-mix)
 #   127.0.0.48 sipp phone            127.0.0.49 sipp registrar (weak-auth)
 #   ::1        svmap -6 (port 5098) and sipp UAS (port 5060) (ipv6-scan)
+#   127.0.0.70 svmap sweeping 127.0.0.128/25, then 127.0.0.96/27 (nothing
+#              listens there: every OPTIONS draws ICMP port unreachable)
 # The sipp scenarios (sipp-*.xml) are in tests/fixtures-tools/.
 # (svwar and svcrack 0.3.3 ignore -b and always send from 127.0.0.1; never
 # use -A with sipvicious: it contacts a host on the Internet.)
@@ -37,7 +39,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$HERE/pcaps}
 [ $# -gt 0 ] && shift
 WANT=${*:-sipp-udp sipp-tcp kamailio-tls svwar-kamailio demo sipp-invite-flood
-	sipp-register-flood toll-fraud sdes-tls-mix weak-auth ipv6-scan}
+	sipp-register-flood toll-fraud sdes-tls-mix weak-auth ipv6-scan svmap-sweep}
 FIX=$HERE/tests/fixtures-tools
 TMP=$(mktemp -d /tmp/sipwatch-pcaps.XXXXXX)
 PIDS=()
@@ -356,6 +358,20 @@ do_ipv6_scan() {
 	publish ipv6-scan
 }
 
+do_svmap_sweep() {
+	# A scanner sweeping address space: one new peer pair, so one
+	# cleartext-signalling alert, per target; two sweeps 2 s apart so
+	# that the alert rate limit's windows show (pcaps/svmap-sweep.yaml).
+	cap_start svmap-sweep "host 127.0.0.70"
+	HOME=$TMP timeout 60 svmap -b 127.0.0.70 127.0.0.128/25 </dev/null >"$TMP/svmap-a.log" 2>&1
+	log "svmap sweep 1 exit $?"
+	sleep 2
+	HOME=$TMP timeout 60 svmap -b 127.0.0.70 127.0.0.96/27 </dev/null >"$TMP/svmap-b.log" 2>&1
+	log "svmap sweep 2 exit $?"
+	cap_stop svmap-sweep
+	publish svmap-sweep
+}
+
 # failed NAME: a capture could not be made; ends its tcpdump
 failed() {
 	stop "$CAP_PID"
@@ -376,6 +392,7 @@ for n in $WANT; do
 	sdes-tls-mix) do_sdes_tls_mix || failed "$n" ;;
 	weak-auth) do_weak_auth || failed "$n" ;;
 	ipv6-scan) do_ipv6_scan || failed "$n" ;;
+	svmap-sweep) do_svmap_sweep || failed "$n" ;;
 	*) log "unknown capture $n" ;;
 	esac
 done

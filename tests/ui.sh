@@ -35,8 +35,21 @@ check() { # check WHAT REGEX
 }
 keys() { $T send-keys -t ui "$@"; sleep 0.3; }
 
-# compare: alert rows on screen (newest first) and counters against the JSON.
+# compare MINSEV: alert rows on screen (newest first) and counters against
+# the JSON.  The pane is captured again (for up to 3 s) while they differ:
+# a capture can catch the terminal half redrawn; a real difference stays.
 compare() {
+	i=0
+	while [ $i -lt 30 ]; do
+		pane
+		compare_once "$1" >"$tmp/cmp1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$tmp/cmp1"
+	return 1
+}
+compare_once() {
 	python3 - "$tmp/pane" "$tmp/$name.json" "$1" <<'PY'
 import json, re, sys
 pane = open(sys.argv[1]).read().splitlines()

@@ -459,6 +459,17 @@ struct ktext {
 	char s[];
 };
 
+/* A rule's alert rate window: opened at start by the rule's first alert,
+ * used alerts let through in it, and held alerts held back since (standing
+ * for events events, the highest severity sev), reported in one alert once
+ * it is over. */
+struct rl_state {
+	int64_t start;         /* INT64_MIN: no window open */
+	uint32_t used;
+	int sev;
+	uint64_t held, events;
+};
+
 struct rtab {
 	struct ktab t;
 	int live;
@@ -476,17 +487,11 @@ struct rtab {
 	                          auth-breach can tell that none is recent
 	                          without looking any up */
 	struct rule_engine *e;
-	/* alert_rate (rule_alert_rate()): at most rl_count alerts in the
-	 * window of rl_per ms that the first of them opened at rl_start; the
-	 * alerts beyond are held back (rl_held, standing for rl_events
-	 * events, the highest severity rl_sev) and reported in one alert
-	 * once the window is over. */
+	/* alert_rate (rule_alert_rate()): at most rl_count alerts per
+	 * window of rl_per ms; rl is where the current window stands. */
 	uint32_t rl_count;     /* 0: no limit */
-	uint32_t rl_used;
 	int64_t rl_per;
-	int64_t rl_start;      /* INT64_MIN: no window open */
-	uint64_t rl_held, rl_events;
-	int rl_sev;
+	struct rl_state rl;
 };
 
 /* unauthenticated-call: recent dialog-opening INVITEs by Call-ID. */
@@ -941,7 +946,7 @@ rtab_init(struct rule_engine *e, struct rtab *rt, int id, const char *name,
 	struct alert_rate r = rule_alert_rate(e->cfg, c);
 	rt->rl_count = r.count;
 	rt->rl_per = r.per_ms ? r.per_ms : 1000;
-	rt->rl_start = INT64_MIN;
+	rt->rl.start = INT64_MIN;
 	rt->idle = max64(c->window_ms, c->suppress_ms);
 	/* Only a window or distinct users can empty before the suppression
 	 * window ends: every event of a rule without them alerts or is held
@@ -1152,7 +1157,7 @@ sb_rate(struct sb *b, const struct rtab *rt)
 	}
 }
 
-/* Reports rt's held-back alerts (rt->rl_held > 0) in one alert: no key,
+/* Reports rt's held-back alerts (rt->rl.held > 0) in one alert: no key,
  * no packet, the events they stood for as its count. */
 static __attribute__((noinline)) void
 rate_report(struct rule_engine *e, struct rtab *rt)
@@ -1160,17 +1165,17 @@ rate_report(struct rule_engine *e, struct rtab *rt)
 	char m[MSG_MAX];
 	struct sb b;
 	sb_init(&b, m, sizeof(m));
-	sb_u64(&b, rt->rl_held);
+	sb_u64(&b, rt->rl.held);
 	sb_cat(&b, " further ");
 	sb_cat(&b, rt->name);
-	sb_cat(&b, rt->rl_held == 1 ? " alert (" : " alerts (");
-	sb_u64(&b, rt->rl_events);
-	sb_cat(&b, rt->rl_events == 1 ? " event)" : " events)");
+	sb_cat(&b, rt->rl.held == 1 ? " alert (" : " alerts (");
+	sb_u64(&b, rt->rl.events);
+	sb_cat(&b, rt->rl.events == 1 ? " event)" : " events)");
 	sb_cat(&b, " held back by the alert rate limit of ");
 	sb_rate(&b, rt);
-	uint64_t n = rt->rl_events;
-	int sev = rt->rl_sev;
-	rt->rl_held = rt->rl_events = 0;
+	uint64_t n = rt->rl.events;
+	int sev = rt->rl.sev;
+	rt->rl.held = rt->rl.events = 0;
 	emit_now(e, rt, NULL, n, sev, m, NULL, NULL, NULL);
 }
 
@@ -1180,24 +1185,24 @@ rate_report(struct rule_engine *e, struct rtab *rt)
 static __attribute__((noinline)) int
 rate_ok(struct rule_engine *e, struct rtab *rt, uint64_t count, int sev)
 {
-	if (rt->rl_start == INT64_MIN || e->now - rt->rl_start >= rt->rl_per) {
-		if (rt->rl_held)
+	if (rt->rl.start == INT64_MIN || e->now - rt->rl.start >= rt->rl_per) {
+		if (rt->rl.held)
 			rate_report(e, rt);
-		rt->rl_start = e->now;
-		rt->rl_used = 0;
+		rt->rl.start = e->now;
+		rt->rl.used = 0;
 	}
-	if (rt->rl_used < rt->rl_count) {
-		rt->rl_used++;
+	if (rt->rl.used < rt->rl_count) {
+		rt->rl.used++;
 		return 1;
 	}
-	if (rt->rl_held++ == 0) {
-		rt->rl_sev = sev;
-		if (rt->rl_start + rt->rl_per < e->rl_due)
-			e->rl_due = rt->rl_start + rt->rl_per;
-	} else if (sev > rt->rl_sev) {
-		rt->rl_sev = sev;
+	if (rt->rl.held++ == 0) {
+		rt->rl.sev = sev;
+		if (rt->rl.start + rt->rl_per < e->rl_due)
+			e->rl_due = rt->rl.start + rt->rl_per;
+	} else if (sev > rt->rl.sev) {
+		rt->rl.sev = sev;
 	}
-	rt->rl_events += count;
+	rt->rl.events += count;
 	e->st->rate_limited++;
 	return 0;
 }
@@ -1223,13 +1228,13 @@ rate_tick(struct rule_engine *e)
 	size_t nc = e->cfg->n_customs;
 	for (size_t i = 0; i < R__COUNT + nc; i++) {
 		struct rtab *rt = i < R__COUNT ? &e->rt[i] : &e->crt[i - R__COUNT];
-		if (!rt->live || rt->rl_held == 0)
+		if (!rt->live || rt->rl.held == 0)
 			continue;
-		if (e->now - rt->rl_start >= rt->rl_per) {
+		if (e->now - rt->rl.start >= rt->rl_per) {
 			rate_report(e, rt);
-			rt->rl_start = INT64_MIN;
-		} else if (rt->rl_start + rt->rl_per < due) {
-			due = rt->rl_start + rt->rl_per;
+			rt->rl.start = INT64_MIN;
+		} else if (rt->rl.start + rt->rl_per < due) {
+			due = rt->rl.start + rt->rl_per;
 		}
 	}
 	e->rl_due = due;
@@ -2570,7 +2575,7 @@ flush_table(struct rtab *rt)
 	for (struct ktab_ent *n = ktab_oldest(&rt->t); n; n = ktab_newer(&rt->t, n))
 		flush_entry(rt, (struct kent *)n);
 	/* Last: the flush's own alerts may have been held back. */
-	if (rt->rl_held)
+	if (rt->rl.held)
 		rate_report(rt->e, rt);
 }
 
@@ -2891,12 +2896,10 @@ rtab_swap_entries(struct rtab *a, struct rtab *b)
 	b->t.ud = b;
 	a->tx = b->tx, a->ntx = b->ntx, a->ctx = b->ctx, a->crossed = b->crossed;
 	b->tx = t.tx, b->ntx = t.ntx, b->ctx = t.ctx, b->crossed = t.crossed;
-	/* The rate limit's window and held-back alerts go with the entries;
+	/* The alert rate window and held-back alerts go with the entries;
 	 * the limit stays with the configuration. */
-	a->rl_used = b->rl_used, a->rl_start = b->rl_start, a->rl_held = b->rl_held;
-	a->rl_events = b->rl_events, a->rl_sev = b->rl_sev;
-	b->rl_used = t.rl_used, b->rl_start = t.rl_start, b->rl_held = t.rl_held;
-	b->rl_events = t.rl_events, b->rl_sev = t.rl_sev;
+	a->rl = b->rl;
+	b->rl = t.rl;
 }
 
 /* Exchanges two rule tables, each staying with its engine. */
@@ -2913,12 +2916,8 @@ rtab_swap(struct rtab *a, struct rtab *b)
 	b->live = ta.live, b->rule_id = ta.rule_id, b->name = ta.name;
 	b->c = ta.c, b->idle = ta.idle, b->quiet = ta.quiet, b->dcap = ta.dcap, b->kx = ta.kx;
 	b->tx = ta.tx, b->ntx = ta.ntx, b->ctx = ta.ctx, b->crossed = ta.crossed;
-	a->rl_count = tb.rl_count, a->rl_per = tb.rl_per, a->rl_used = tb.rl_used;
-	a->rl_start = tb.rl_start, a->rl_held = tb.rl_held, a->rl_events = tb.rl_events;
-	a->rl_sev = tb.rl_sev;
-	b->rl_count = ta.rl_count, b->rl_per = ta.rl_per, b->rl_used = ta.rl_used;
-	b->rl_start = ta.rl_start, b->rl_held = ta.rl_held, b->rl_events = ta.rl_events;
-	b->rl_sev = ta.rl_sev;
+	a->rl_count = tb.rl_count, a->rl_per = tb.rl_per, a->rl = tb.rl;
+	b->rl_count = ta.rl_count, b->rl_per = ta.rl_per, b->rl = ta.rl;
 }
 
 static void

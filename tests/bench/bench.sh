@@ -20,7 +20,8 @@
 #                  (make bench passes build/nopgo/sipwatch when the main
 #                  build uses it): measured with the default rules too
 #
-# Prints one Markdown table per capture, the live rate and the targets, and
+# Prints one Markdown table per capture, peak memory as the captures grow,
+# the live rate and the targets, and
 # writes them all to BENCH_DIR/results.md.  Exit status 0 when every row
 # ran; 1 on a set-up error; 2 when some measured command failed (its row
 # says so).
@@ -336,6 +337,59 @@ done
 	[ -n "$UI" ] && [ -n "$TSHARK" ] && [ -n "$SNGREP" ] || echo
 } | tee -a "$RESULTS.tmp"
 
+# ------------------------------------------------------------ growth
+# Peak RSS of sipwatch (default rules) on each capture at a quarter, half,
+# once and twice its size: a streaming monitor's memory stays flat once
+# its tables and buffers are warm.  The other sizes are made in TMP and go
+# with it; one run each (peak RSS varies little from run to run).
+growth_section() {
+	local mix count f sz m rss cells first last g worst=''
+	echo "### Peak memory as the captures grow"
+	echo
+	echo "| capture | 1/4 | 1/2 | 1 | 2 | 2 against 1/4 |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	for mix in $MIXES; do
+		case $mix in
+		trunk) count=$NT ;;
+		*) count=$N ;;
+		esac
+		cells='' first='' last=''
+		for sz in $((count / 4)) $((count / 2)) "$count" $((count * 2)); do
+			if [ "$sz" = "$count" ]; then
+				f=$DIR/$mix-$count.pcap
+			else
+				f=$TMP/$mix-$sz.pcap
+				log "growth: generating $mix $sz"
+				"$DIR/gen_bench" "$mix" "$sz" "$f" >/dev/null
+			fi
+			log "growth: $mix $sz"
+			measure 1 "$SW" -r "$f" --no-ui --stats=/dev/null
+			[ "$sz" = "$count" ] || rm -f "$f"
+			if [ -n "$FAIL" ] || [ -z "$CPU" ]; then
+				failed
+				rss='n/a'
+			else
+				rss=$(awk -v r="$RSS" 'BEGIN { printf "%.1f", r / 1024 }')
+				[ -n "$first" ] || first=$RSS
+				last=$RSS
+			fi
+			cells="$cells | $rss"
+		done
+		g=$(awk -v a="$first" -v b="$last" \
+			'BEGIN { if (a != "" && b != "" && a > 0) printf "%+.1f", (b / a - 1) * 100 }')
+		echo "| $mix ($(commas $((count / 4))) to $(commas $((count * 2))) SIP messages generated)$cells | ${g:-n/a}% |"
+		if [ -n "$g" ]; then
+			worst=$(awk -v w="$worst" -v g="$g" 'BEGIN { if (w == "" || g + 0 > w + 0) w = g; print w }')
+		fi
+	done
+	echo
+	echo "Peak RSS in MiB of sipwatch with the default rules (one run each; the" \
+		"full-size column is the capture of the tables above, measured again)."
+	echo
+	[ -z "$worst" ] || keep growth_worst "$worst"
+}
+growth_section | tee -a "$RESULTS.tmp"
+
 # ------------------------------------------------------------ live rate
 # lv KEY: a value from live_rate.sh's result.
 lv() { sed -n "s/^$1=//p" "$TMP/live" 2>/dev/null | head -n 1; }
@@ -450,6 +504,8 @@ why() {
 			"$(div "$(val "${mix}_sw_rss")" 1024 %.1f)" 64 "<=" " MiB" \
 			"$(why "$mix" "${mix}_sw_rss")"
 	done
+	target "peak RSS flat as captures grow (twice the size against a quarter, worst capture)" \
+		"$(val growth_worst)" 10 "<=" "%" "not measured (a growth run failed)"
 	target "peak RSS <= 1.5x the libnids floor's (trunk)" \
 		"$(div "$(val trunk_sw_rss)" "$(val trunk_nids_rss)")" 1.5 "<=" "x" \
 		"$(why trunk trunk_sw_rss trunk_nids_rss)"

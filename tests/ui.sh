@@ -158,6 +158,18 @@ i=0
 while [ ! -s "$tmp/toll.rc" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(cat "$tmp/toll.rc" 2>/dev/null)" = 0 ] && ok || bad "toll: exit status $(cat "$tmp/toll.rc" 2>/dev/null)"
 
+# ---- a sweep under a small alert rate limit: the reports of held-back
+# alerts are rows and counts like any alert; their detail has no message
+run sweep -r pcaps/svmap-sweep.pcap -c pcaps/svmap-sweep.yaml
+check "finished state" "finished"
+if compare 0 >"$tmp/cmp"; then ok; else bad "sweep: screen vs JSON: $(cat "$tmp/cmp")"; cat "$tmp/pane"; fi
+# Newest first: the end-of-input flushes (source-flood, scanner), then the
+# report of the second window's held-back cleartext-signalling alerts.
+keys Down Down Enter
+check "report detail" "^message +22 further cleartext-signalling alerts \\(22 events\\) held back"
+check "report has no message" "^\\(no SIP message: this alert reports events or alerts held back"
+keys Escape q y
+
 # ---- top talkers: 300 distinct From URIs share 64 counters, so their
 # counts are upper bounds ("~"); the one source is counted exactly.
 run flood -r pcaps/sipp-register-flood.pcap

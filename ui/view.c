@@ -547,8 +547,8 @@ ui_alert_detail(const struct ui_alert *a)
 		hl = snprintf(head, sizeof(head), "\n--- SIP message, %zu bytes%s ---\n",
 		    a->raw_total, a->raw_total > a->raw_len ? " (first 8 KiB)" : "");
 	else
-		hl = snprintf(head, sizeof(head), "\n(no SIP message: raised at the end of "
-		    "input for events still suppressed)\n");
+		hl = snprintf(head, sizeof(head), "\n(no SIP message: this alert reports "
+		    "events or alerts held back, not one message)\n");
 	if (hl < 0 || (size_t)hl >= sizeof(head))
 		hl = 0;
 	/* at most 4 output bytes per input byte, plus the note ui_escape adds */

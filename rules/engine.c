@@ -1214,8 +1214,15 @@ emit(struct rule_engine *e, struct rtab *rt, const char *key, uint64_t count, in
 {
 	if (sev < 0 || sev >= SEV__COUNT)
 		sev = SEV_MEDIUM;
-	if (rt->rl_count && !rate_ok(e, rt, count, sev))
-		return;
+	/* The usual alert: room in the open window (no call). */
+	if (rt->rl_count) {
+		struct rl_state *r = &rt->rl;
+		if (r->start != INT64_MIN && e->now - r->start < rt->rl_per &&
+		    r->used < rt->rl_count)
+			r->used++;
+		else if (!rate_ok(e, rt, count, sev))
+			return;
+	}
 	emit_now(e, rt, key, count, sev, msg, p, m, s);
 }
 

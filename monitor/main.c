@@ -719,6 +719,13 @@ run_live(struct app *a)
 		if (a->log_interval && since(&a->last_log) >= a->log_interval)
 			log_line(a);
 		dash_tick(a->dash, NULL);
+		if (a->eng) {
+			/* Held-back alerts are reported when their window ends,
+			 * even if no packet comes after it. */
+			struct timeval tv;
+			gettimeofday(&tv, NULL);
+			rule_engine_tick(a->eng, &tv);
+		}
 	}
 	if (status == 0)
 		status = drain_live(a, pfd, ud);

@@ -2587,6 +2587,19 @@ flush_table(struct rtab *rt)
 }
 
 void
+rule_engine_tick(struct rule_engine *e, const struct timeval *now)
+{
+	if (now == NULL || now->tv_sec < 0)
+		return;
+	int64_t ms = (int64_t)now->tv_sec * 1000 + now->tv_usec / 1000;
+	if (ms < e->rl_due || ms <= e->now)
+		return;
+	e->now = ms;
+	e->ts = *now;
+	rate_tick(e);
+}
+
+void
 rule_engine_finish(struct rule_engine *e)
 {
 	for (int i = 0; i < R__COUNT; i++)

@@ -1825,3 +1825,28 @@ Test(engine, alert_rate_custom_rule_across_reload)
 	    "alert rate limit of 1 per 10s");
 	cr_expect_eq(rule_engine_stats(eng)->alerts_custom, 2u);
 }
+
+/* Live, silence after a burst: the capture loop's clock reports the
+ * held-back alerts when the window ends. */
+Test(engine, alert_rate_tick_reports_after_silence)
+{
+	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 60000);
+	cfg.alert_rate = (struct alert_rate){ 1, 1000, 0 };
+	start();
+	for (int i = 0; i < 3; i++)
+		sweep(i, 1000 + i, 0);
+	cr_assert_eq(ngot, 1);
+	struct timeval tv = { 1, 999000 };
+	rule_engine_tick(eng, &tv);
+	cr_assert_eq(ngot, 1, "the window is not over at 1999 ms");
+	tv = (struct timeval){ 0, 500000 };
+	rule_engine_tick(eng, &tv);
+	cr_assert_eq(ngot, 1, "a clock behind packet time changes nothing");
+	tv = (struct timeval){ 2, 0 };
+	rule_engine_tick(eng, &tv);
+	cr_assert_eq(ngot, 2);
+	EXPECT_ALERT(1, "cleartext-signalling", 2, "");
+	rule_engine_tick(eng, &tv);
+	rule_engine_finish(eng);
+	cr_expect_eq(ngot, 2, "reported once");
+}

@@ -74,6 +74,15 @@ struct rule_engine *rule_engine_new(const struct rule_config *cfg,
 /* One parsed SIP message, in capture order. */
 void rule_engine_message(struct rule_engine *e, const struct rule_pkt *p,
     const struct sip_msg *msg, const struct sip_summary *sum);
+/*
+ * Live capture, when no message came for a while: now is the wall clock
+ * (which live packet times follow).  Reports the alerts held back by a
+ * rule's alert_rate whose window is over by then, at that time, so that a
+ * burst followed by silence is not reported only at the next message.
+ * Nothing else changes, and packet time moves forward only when a report
+ * is due.
+ */
+void rule_engine_tick(struct rule_engine *e, const struct timeval *now);
 /* A TLS flow was seen between these peers: compliant signalling. */
 void rule_engine_tls(struct rule_engine *e, const struct rule_pkt *p);
 /* End of input: emits one alert per key whose suppressed events were not

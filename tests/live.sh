@@ -269,6 +269,32 @@ else
 	bad "reload: sipwatch did not start: $(cat "$tmp/r.err")"
 fi
 
+# ---------------------------------------------- alert rate, then silence
+# svmap's sweep at full speed: 160 new peer pairs within a second, 2
+# cleartext-signalling alerts let through, the rest held back.  No packet
+# follows: the report must come when the window ends (the capture loop's
+# clock), not only when sipwatch stops.
+printf 'alert_rate: {count: 2, per: 1s}\n' >"$tmp/rate.yaml"
+pc=pcaps/svmap-sweep.pcap
+n=$(npkts $pc)
+held() { grep -c 'held back by the alert rate limit' "$1" 2>/dev/null || true; }
+if start -c "$tmp/rate.yaml" -o json:"$tmp/rate.json" --stats="$tmp/rate.stats" 2>"$tmp/rate.err"; then
+	timeout 60 ip netns exec "$ns" tcpreplay -q --topspeed -i "$vb" $pc >"$tmp/replay.log" 2>&1
+	wait_packets "$tmp/rate.stats" "$n"
+	i=0
+	while [ $i -lt 40 ] && [ "$(held "$tmp/rate.json")" -lt 2 ]; do sleep 0.1; i=$((i + 1)); done
+	# cleartext-signalling and source-flood... : every limited rule reports
+	h=$(held "$tmp/rate.json")
+	[ "$h" -ge 1 ] && ok || bad "alert rate: no report within 4 s of the burst, before the stop ($(cat "$tmp/rate.json" | wc -l) alerts)"
+	grep -Eq '"rule":"cleartext-signalling".*"count":158[,}]' "$tmp/rate.json" && ok ||
+	    bad "alert rate: no report of 158 cleartext-signalling alerts: $(grep 'held back' "$tmp/rate.json")"
+	kill -INT "$pid"
+	finish
+	[ "$rc" -eq 0 ] && ok || bad "alert rate: exit $rc"
+else
+	bad "alert rate: sipwatch did not start: $(cat "$tmp/rate.err")"
+fi
+
 # ---------------------------------------------- privilege drop
 if id nobody >/dev/null 2>&1; then
 	uid=$(id -u nobody)

@@ -874,11 +874,12 @@ publish(struct dash *d, int state)
 		s->output_drops += rep.dropped;
 	}
 	s->ui_drops = d->ui_drops;
-	s->tls_flows = s->cleartext_msgs = 0;
+	s->tls_flows = s->cleartext_msgs = s->held_back = 0;
 	if (d->eng) {
 		const struct rule_stats *rs = rule_engine_stats(d->eng);
 		s->tls_flows = rs->tls_flows;
 		s->cleartext_msgs = rs->cleartext_msgs;
+		s->held_back = rs->rate_limited;
 	}
 	/* Closed seconds, then the current one. */
 	s->rate_n = 0;

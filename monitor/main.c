@@ -405,11 +405,13 @@ log_line(struct app *a)
 		sink_report(a->sinks[i], &r);
 		outq_drops += r.dropped;
 	}
-	fprintf(stderr, "sipwatch: packets %llu (+%llu), SIP messages %llu, alerts %llu; "
-	    "capture drops kernel %llu interface %llu [%s]; output drops %llu, "
+	uint64_t held = a->eng ? rule_engine_stats(a->eng)->rate_limited : 0;
+	fprintf(stderr, "sipwatch: packets %llu (+%llu), SIP messages %llu, alerts %llu "
+	    "(%llu held back); capture drops kernel %llu interface %llu [%s]; output drops %llu, "
 	    "buffer budget %llu\n",
 	    (unsigned long long)s->packets, (unsigned long long)(s->packets - a->pkts_at_log),
 	    (unsigned long long)s->sip_msgs, (unsigned long long)alerts_total(a),
+	    (unsigned long long)held,
 	    (unsigned long long)s->cap_drop, (unsigned long long)s->cap_ifdrop, ifs,
 	    (unsigned long long)outq_drops,
 	    (unsigned long long)s->events[STATS_E_BUFFER_BUDGET]);

@@ -44,6 +44,8 @@ struct ui_snap {
 	uint64_t output_drops;   /* alerts dropped by the outputs' queues */
 	uint64_t budget_events;  /* stream data dropped: buffer budget */
 	uint64_t ui_drops;       /* alerts the dashboard could not take */
+	uint64_t held_back;      /* alerts held back by alert_rate (reported
+	                            later, together) */
 	uint64_t tls_flows, cleartext_msgs;
 	double msg_rate;         /* SIP messages/s, last whole second */
 	/* Per second of packet time, oldest first; the last is the current,

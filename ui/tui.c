@@ -265,13 +265,16 @@ draw_header(struct ui_tui *t, const struct ui_rect *r)
 	if (t->color)
 		attroff(COLOR_PAIR(C_TITLE));
 	uint64_t tot = s->tls_flows + s->cleartext_msgs;
-	snprintf(b, sizeof(b), " drops: kernel %llu, output %llu, budget %llu, ui %llu | TLS %.1f%% (%llu flows) vs cleartext %llu msgs | alerts %llu",
+	char held[48] = "";
+	if (s->held_back)
+		snprintf(held, sizeof(held), ", %llu held back", (unsigned long long)s->held_back);
+	snprintf(b, sizeof(b), " drops: kernel %llu, output %llu, budget %llu, ui %llu | TLS %.1f%% (%llu flows) vs cleartext %llu msgs | alerts %llu%s",
 	    (unsigned long long)s->kernel_drops, (unsigned long long)s->output_drops,
 	    (unsigned long long)s->budget_events,
 	    (unsigned long long)(s->ui_drops + t->v.list.dropped),
 	    tot ? 100.0 * (double)s->tls_flows / (double)tot : 0.0,
 	    (unsigned long long)s->tls_flows, (unsigned long long)s->cleartext_msgs,
-	    (unsigned long long)s->alerts_total);
+	    (unsigned long long)s->alerts_total, held);
 	put(t, r->y + 1, 0, r->w, b, UI_CUT_END);
 }
 

@@ -601,13 +601,12 @@ text_format(struct sink *s, const struct rule_alert *a, struct obuf *b)
 	if (a->pkt && a->pkt->ipver == 6) {
 		obuf_printf(b, " port %u -> %s port %u", a->pkt->sport, dst, a->pkt->dport);
 	} else if (a->pkt) {
-		char n[JSON_U64_MAX];
 		obuf_putc(b, ':');
-		obuf_put(b, n, json_fmt_u64(n, a->pkt->sport));
+		obuf_u64(b, a->pkt->sport);
 		obuf_put(b, " -> ", 4);
 		obuf_put(b, dst, strlen(dst));
 		obuf_putc(b, ':');
-		obuf_put(b, n, json_fmt_u64(n, a->pkt->dport));
+		obuf_u64(b, a->pkt->dport);
 	} else
 		obuf_printf(b, " -> %s", dst);
 	if (a->count > 1)

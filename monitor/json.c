@@ -433,7 +433,7 @@ json_time(struct json *j, int64_t sec, long usec)
 	char b[64];
 	size_t fast = json_fmt_time(b, sec, usec);
 	if (fast) {
-		json_str(j, b, fast);
+		json_str_plain(j, b, fast); /* digits and "-T:.Z" */
 		return;
 	}
 	struct tm tm;

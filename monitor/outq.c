@@ -3,6 +3,7 @@
  * the capture thread holds the mutex only to link a record in.
  */
 #include "monitor/outq.h"
+#include "monitor/json.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -50,6 +51,13 @@ obuf_grow(struct obuf *b, size_t n)
 	b->p = np;
 	b->cap = nc;
 	return 0;
+}
+
+void
+obuf_u64(struct obuf *b, uint64_t v)
+{
+	char t[JSON_U64_MAX];
+	obuf_put(b, t, json_fmt_u64(t, v));
 }
 
 void

@@ -46,6 +46,8 @@ obuf_putc(struct obuf *b, char c)
 		return;
 	b->p[b->len++] = c;
 }
+/* v in decimal (as json_fmt_u64() writes it), without stdio. */
+void obuf_u64(struct obuf *b, uint64_t v);
 /* Puts s[0, n) at offset at (<= len), moving what follows up. */
 void obuf_insert(struct obuf *b, size_t at, const void *s, size_t n);
 __attribute__((format(printf, 2, 3))) void obuf_printf(struct obuf *b, const char *fmt, ...);

@@ -141,14 +141,6 @@ syslog_sd(struct obuf *b, const struct rule_alert *a)
 	obuf_putc(b, ']');
 }
 
-/* v in decimal, without stdio. */
-static void
-put_dec(struct obuf *b, uint64_t v)
-{
-	char t[JSON_U64_MAX];
-	obuf_put(b, t, json_fmt_u64(t, v));
-}
-
 /* RFC 5424 6.2.7 MSGID: 1*32 PRINTUSASCII; the rule name, or "-". */
 static void
 put_token(struct obuf *b, const char *s, size_t max)
@@ -193,7 +185,7 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 	size_t tsn = json_fmt_time(ts, a->ts.tv_sec, (long)a->ts.tv_usec);
 	if (tsn != 0) {
 		obuf_putc(b, '<');
-		put_dec(b, (uint64_t)pri); /* facility | level: never negative */
+		obuf_u64(b, (uint64_t)pri); /* facility | level: never negative */
 		obuf_put(b, ">1 ", 3);
 		obuf_put(b, ts, tsn);
 		obuf_putc(b, ' ');
@@ -208,7 +200,7 @@ format_msg(struct obuf *b, const struct syslog_fmt *f, const struct rule_alert *
 	}
 	put_token(b, f->app, 48);
 	obuf_putc(b, ' ');
-	put_dec(b, f->pid);
+	obuf_u64(b, f->pid);
 	obuf_putc(b, ' ');
 	put_token(b, a->rule, 32);
 	obuf_putc(b, ' ');

@@ -1648,15 +1648,20 @@ Test(engine, window_wrap_clears_counted_slots)
 
 /* ----------------------------------------------------- alert rate limit */
 
-/* An OPTIONS from 10.0.1.i to B: a new cleartext-signalling peer pair
- * (and scanner key, with a scanner User-Agent) per i. */
+/* An OPTIONS from 10.0.1.i to B, with extra header lines (or none): a
+ * new cleartext-signalling peer pair (and source key) per i. */
 static void
-sweep(int i, int64_t ms, int scan)
+sweep_with(int i, int64_t ms, const char *extra)
 {
 	char src[32];
 	snprintf(src, sizeof(src), "10.0.1.%d", i);
-	feed(ms, src, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x",
-	    .extra = scan ? "User-Agent: scanner\r\n" : NULL });
+	feed(ms, src, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = extra });
+}
+
+static void
+sweep(int i, int64_t ms)
+{
+	sweep_with(i, ms, NULL);
 }
 
 Test(engine, alert_rate_holds_and_reports)
@@ -1665,16 +1670,16 @@ Test(engine, alert_rate_holds_and_reports)
 	cfg.alert_rate = (struct alert_rate){ 3, 1000, 0 };
 	start();
 	for (int i = 0; i < 10; i++)
-		sweep(i, 1000 + i, 0);
+		sweep(i, 1000 + i);
 	cr_assert_eq(ngot, 3, "the first 3 of the window pass");
 	EXPECT_ALERT(2, "cleartext-signalling", 1, "10.0.0.2 <-> 10.0.1.2");
 	cr_expect_eq(rule_engine_stats(eng)->rate_limited, 7u);
 	/* Still within the window that opened at 1000: nothing yet. */
-	sweep(0, 1999, 0);
+	sweep(0, 1999);
 	cr_assert_eq(ngot, 3);
 	/* The window is over: the next message (here one that alerts
 	 * nothing itself, its pair being suppressed) brings the report. */
-	sweep(1, 2000, 0);
+	sweep(1, 2000);
 	cr_assert_eq(ngot, 4);
 	EXPECT_ALERT(3, "cleartext-signalling", 7, "");
 	cr_expect(!got[3].has_key && !got[3].has_pkt);
@@ -1683,7 +1688,7 @@ Test(engine, alert_rate_holds_and_reports)
 	    "by the alert rate limit of 3 per 1s");
 	/* A new window opens with the next alert. */
 	for (int i = 10; i < 15; i++)
-		sweep(i, 2500 + i, 0);
+		sweep(i, 2500 + i);
 	cr_assert_eq(ngot, 7);
 	EXPECT_ALERT(6, "cleartext-signalling", 1, "10.0.0.2 <-> 10.0.1.12");
 	/* At the end the keys' own flushes (10.0.1.0 and .1 hold one
@@ -1708,7 +1713,7 @@ Test(engine, alert_rate_rule_overrides)
 	cfg.r[R_SCANNER].rate = (struct alert_rate){ 0, 1000, 1 }; /* no limit */
 	start();
 	for (int i = 0; i < 5; i++)
-		sweep(i, 1000 + i, 1);
+		sweep_with(i, 1000 + i, "User-Agent: scanner\r\n");
 	int scan = 0, clear = 0;
 	for (int i = 0; i < ngot; i++) {
 		scan += got[i].id == R_SCANNER;
@@ -1716,7 +1721,7 @@ Test(engine, alert_rate_rule_overrides)
 	}
 	cr_expect_eq(scan, 5, "the scanner rule has no limit");
 	cr_expect_eq(clear, 1, "cleartext-signalling: 1 per 500ms");
-	sweep(9, 1600, 0);
+	sweep(9, 1600);
 	cr_assert_eq(ngot, 8, "the report, then the new window's alert");
 	EXPECT_ALERT(6, "cleartext-signalling", 4, "");
 	cr_expect_str_eq(got[6].msg, "4 further cleartext-signalling alerts (4 events) held back "
@@ -1730,17 +1735,17 @@ Test(engine, alert_rate_report_carries_events)
 	rule_on(R_CLEARTEXT_SIGNALLING, 0, 0, 10000);
 	cfg.alert_rate = (struct alert_rate){ 1, 100000, 0 };
 	start();
-	sweep(0, 1000, 0);              /* passes: the window's one */
+	sweep(0, 1000);         /* passes: the window's one */
 	for (int i = 1; i <= 3; i++)
-		sweep(1, 1000 + i, 0);  /* held (1 event), then suppressed */
+		sweep(1, 1000 + i); /* held (1 event), then suppressed */
 	cr_assert_eq(ngot, 1);
 	/* After the suppression window 10.0.1.1's entry has expired: its
 	 * flush (2 events) and its new alert (1) are held. */
-	sweep(1, 12000, 0);
-	sweep(2, 13000, 0);             /* held (1) */
+	sweep(1, 12000);
+	sweep(2, 13000);        /* held (1) */
 	cr_assert_eq(ngot, 1);
 	cr_expect_eq(rule_engine_stats(eng)->rate_limited, 4u);
-	sweep(3, 101000, 0);            /* the window is over */
+	sweep(3, 101000);       /* the window is over */
 	cr_assert_eq(ngot, 3);
 	EXPECT_ALERT(1, "cleartext-signalling", 5, "");
 	cr_expect_str_eq(got[1].msg, "4 further cleartext-signalling alerts (5 events) held back "
@@ -1777,14 +1782,14 @@ Test(engine, alert_rate_across_reload)
 	cfg.alert_rate = (struct alert_rate){ 1, 10000, 0 };
 	start();
 	for (int i = 0; i < 3; i++)
-		sweep(i, 1000 + i, 0);
+		sweep(i, 1000 + i);
 	cr_assert_eq(ngot, 1);
 	wider = cfg;
 	wider.alert_rate.count = 3;
 	cr_assert_eq(rule_engine_reload(eng, &wider, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(ngot, 1, "the table is kept: nothing reported");
 	for (int i = 3; i < 6; i++)
-		sweep(i, 2000 + i, 0);
+		sweep(i, 2000 + i);
 	cr_assert_eq(ngot, 3, "2 more pass in the same window (3 in all), 1 more held");
 	other = wider;
 	other.r[R_CLEARTEXT_SIGNALLING].suppress_ms = 30000;
@@ -1793,7 +1798,7 @@ Test(engine, alert_rate_across_reload)
 	EXPECT_ALERT(3, "cleartext-signalling", 3, "");
 	cr_expect_str_eq(got[3].msg, "3 further cleartext-signalling alerts (3 events) held back "
 	    "by the alert rate limit of 3 per 10s");
-	sweep(9, 3000, 0);
+	sweep(9, 3000);
 	cr_assert_eq(ngot, 5, "the new table starts a window of its own");
 	rule_engine_finish(eng);
 	cr_expect_eq(ngot, 5);
@@ -1808,11 +1813,8 @@ Test(engine, alert_rate_custom_rule_across_reload)
 	custom(0, "subject-probe", CUSTOM_HEADER, "Subject", "^probe", 0, 0, 60000);
 	cfg.alert_rate = (struct alert_rate){ 1, 10000, 0 };
 	start();
-	for (int i = 0; i < 3; i++) {
-		char src[32];
-		snprintf(src, sizeof(src), "10.0.2.%d", i);
-		feed(1000 + i, src, B, (struct m){ .method = "OPTIONS", .ruri = "sip:x", .extra = "Subject: probe\r\n" });
-	}
+	for (int i = 0; i < 3; i++)
+		sweep_with(i, 1000 + i, "Subject: probe\r\n");
 	cr_assert_eq(ngot, 1);
 	same = cfg;
 	cr_assert_eq(rule_engine_reload(eng, &same, err, sizeof(err)), 0, "%s", err);
@@ -1834,7 +1836,7 @@ Test(engine, alert_rate_tick_reports_after_silence)
 	cfg.alert_rate = (struct alert_rate){ 1, 1000, 0 };
 	start();
 	for (int i = 0; i < 3; i++)
-		sweep(i, 1000 + i, 0);
+		sweep(i, 1000 + i);
 	cr_assert_eq(ngot, 1);
 	struct timeval tv = { 1, 999000 };
 	rule_engine_tick(eng, &tv);

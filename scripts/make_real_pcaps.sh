@@ -360,8 +360,9 @@ do_ipv6_scan() {
 
 do_svmap_sweep() {
 	# A scanner sweeping address space: one new peer pair, so one
-	# cleartext-signalling alert, per target; two sweeps 2 s apart so
-	# that the alert rate limit's windows show (pcaps/svmap-sweep.yaml).
+	# cleartext-signalling alert, per target; a second sweep 2 s after the
+	# first ends (svmap waits for answers before it exits), so that the
+	# alert rate limit's windows show (pcaps/svmap-sweep.yaml).
 	cap_start svmap-sweep "host 127.0.0.70"
 	HOME=$TMP timeout 60 svmap -b 127.0.0.70 127.0.0.128/25 </dev/null >"$TMP/svmap-a.log" 2>&1
 	log "svmap sweep 1 exit $?"

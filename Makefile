@@ -3,6 +3,7 @@
 #   make test       build and run every test suite
 #   make SANITIZE=1 test   the same with ASan + UBSan (objects in build/san)
 #   make bench      benchmarks (see README)
+#   make profile    instructions by part of the program (callgrind)
 
 CC      ?= cc
 PKGS    := libpcap libpcre2-8
@@ -85,7 +86,7 @@ PARSER_OBJ  := $(call obj,$(PARSER_SRC))
 LIB_OBJ     := $(PARSER_OBJ) $(call obj,$(RULES_SRC) $(MONITOR_SRC) $(UI_SRC))
 MAIN_OBJ    := $(call obj,monitor/main.c)
 
-.PHONY: all test unit golden cli difftest syslog uitest live bench clean install deps demo
+.PHONY: all test unit golden cli difftest syslog uitest live bench profile clean install deps demo
 all: $(BUILD)/sipwatch
 
 $(BUILD)/%.o: %.c
@@ -216,6 +217,11 @@ bench: $(BUILD)/sipwatch $(BENCH_PROGS)
 	    echo "bench: optional benchmark packages not installed; their rows are skipped"
 	$(if $(PGO_ON),$(MAKE) PGO=0 BUILD=$(BUILD)/nopgo $(BUILD)/nopgo/sipwatch)
 	$(if $(PGO_ON),BENCH_NOPGO=$(BUILD)/nopgo/sipwatch) tests/bench/bench.sh $(BUILD)/sipwatch
+
+# Instructions by part of the program, counted by callgrind on a 50k mix
+# (tests/bench/PROFILE.md): what to look at before optimising.
+profile: $(BUILD)/sipwatch $(BENCH_PROGS)
+	tests/bench/profile.sh $(BUILD)/sipwatch
 
 SYSCONFDIR  ?= /etc
 MANDIR      ?= $(PREFIX)/share/man

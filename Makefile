@@ -220,7 +220,8 @@ bench: $(BUILD)/sipwatch $(BENCH_PROGS)
 
 # Instructions by part of the program, counted by callgrind on a 50k mix
 # (tests/bench/PROFILE.md): what to look at before optimising.
-profile: $(BUILD)/sipwatch $(BENCH_PROGS)
+profile: deps
+	$(MAKE) $(BUILD)/sipwatch $(BENCH_PROGS)
 	tests/bench/profile.sh $(BUILD)/sipwatch
 
 SYSCONFDIR  ?= /etc
